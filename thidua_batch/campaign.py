@@ -1,0 +1,274 @@
+"""The campaign as data: one TOML file (domain.md, "The campaign, as data").
+
+The 2020 campaign of plan 199 ships in `data/vhcs-2020.toml` and is the default.
+A file that does not follow the format raises `CampaignError` naming the key and line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .roster import Roster, Unit
+
+
+class CampaignError(Exception):
+    """The campaign file cannot be used; the message (Vietnamese) names the key and line."""
+
+
+@dataclass(frozen=True)
+class Document:
+    number: str
+    date: dt.date
+    title: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    parent: str
+    name: str
+    short_name: str
+    place: str
+    authority: str
+    authority_short: str
+    board: str
+    board_short: str
+    decision_symbol: str
+    submission_symbol: str
+
+
+@dataclass(frozen=True)
+class Award:
+    name: str
+    base_salary: int
+    coefficient_collective: float
+    coefficient_individual: float
+    round_up_to: int
+    funding_source: str
+
+    def _amount(self, coefficient: float) -> int:
+        raw = self.base_salary * coefficient
+        step = self.round_up_to or 1
+        return int(math.ceil(round(raw, 6) / step) * step)
+
+    @property
+    def per_collective(self) -> int:
+        return self._amount(self.coefficient_collective)
+
+    @property
+    def per_individual(self) -> int:
+        return self._amount(self.coefficient_individual)
+
+
+@dataclass(frozen=True)
+class Checks:
+    vote_threshold_percent: float
+    quorum_numerator: int
+    quorum_denominator: int
+    check_votes: bool
+    check_quorum: bool
+    check_dossier: bool
+
+    def quorum_met(self, present: int, total: int) -> bool:
+        return present * self.quorum_denominator >= total * self.quorum_numerator
+
+
+@dataclass(frozen=True)
+class Signer:
+    on_behalf: str
+    title: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    year: int
+    movement: str
+    name: str
+    deadline: dt.date
+    utc_offset_hours: float
+    contact_email: str
+    contact: str
+    plan: Document
+    standards: Document
+    organisation: Organisation
+    award: Award
+    checks: Checks
+    signer: Signer
+    can_cu: tuple[str, ...]
+    noi_nhan: tuple[str, ...]
+    roster: Roster
+    source: str = field(default="", compare=False)
+
+    @property
+    def tz(self) -> dt.timezone:
+        return dt.timezone(dt.timedelta(hours=self.utc_offset_hours))
+
+    def is_late(self, received_at: dt.datetime) -> bool:
+        return received_at.astimezone(self.tz).date() > self.deadline
+
+
+# The format: for each table, its keys and their types. Anything else is an unknown key.
+_STR, _INT, _NUM, _DATE, _BOOL, _STRS = str, int, (int, float), dt.date, bool, "list[str]"
+_SCHEMA: dict[str, dict[str, object]] = {
+    "": {"id": _STR, "year": _INT, "movement": _STR, "name": _STR, "deadline": _DATE,
+         "utc_offset_hours": _NUM, "contact_email": _STR, "contact": _STR,
+         "plan": dict, "standards": dict, "organisation": dict, "award": dict,
+         "checks": dict, "signer": dict, "documents": dict, "units": list},
+    "plan": {"number": _STR, "date": _DATE, "title": _STR},
+    "standards": {"number": _STR, "date": _DATE, "title": _STR},
+    "organisation": {k: _STR for k in Organisation.__dataclass_fields__},
+    "award": {"name": _STR, "base_salary": _INT, "coefficient_collective": _NUM,
+              "coefficient_individual": _NUM, "round_up_to": _INT, "funding_source": _STR},
+    "checks": {"vote_threshold_percent": _NUM, "quorum_numerator": _INT, "quorum_denominator": _INT,
+               "check_votes": _BOOL, "check_quorum": _BOOL, "check_dossier": _BOOL},
+    "signer": {"on_behalf": _STR, "title": _STR, "name": _STR},
+    "documents": {"can_cu": _STRS, "noi_nhan": _STRS},
+    "units": {"id": _STR, "name": _STR, "type": _STR, "collectives": _INT, "individuals": _INT,
+              "aliases": _STRS},
+}
+_OPTIONAL = {("units", "aliases")}
+_TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE: "ngày (YYYY-MM-DD)",
+               _BOOL: "true/false", _STRS: "danh sách chuỗi chữ", dict: "bảng", list: "danh sách bảng"}
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def default_campaign_text() -> str:
+    return resources.files("thidua_batch").joinpath("data/vhcs-2020.toml").read_text("utf-8")
+
+
+def load_campaign(path: str | Path | None = None) -> Campaign:
+    """The campaign in PATH, or the default one (plan 199, 2020)."""
+    if path is None:
+        return parse_campaign(default_campaign_text(), "vhcs-2020.toml (mặc định)")
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CampaignError(f"Không đọc được tệp chiến dịch {p}: {exc}") from exc
+    return parse_campaign(text, str(p))
+
+
+def parse_campaign(text: str, source: str) -> Campaign:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"Tệp chiến dịch {source} sai cú pháp TOML: {exc}") from exc
+    locate = _Locator(text, source)
+    _validate(data, locate)
+    return _build(data, source)
+
+
+class _Locator:
+    """Finds the line of a key in the TOML text, for messages (tomllib keeps no positions)."""
+
+    def __init__(self, text: str, source: str):
+        self.lines = text.splitlines()
+        self.source = source
+
+    def line_of(self, table: str, key: str, index: int | None = None) -> int | None:
+        start = 0
+        if table:
+            header = re.compile(r"^\s*\[\[?\s*" + re.escape(table) + r"\s*\]\]?\s*(#.*)?$")
+            seen = -1
+            for n, line in enumerate(self.lines):
+                if header.match(line):
+                    seen += 1
+                    if index is None or seen == index:
+                        start = n
+                        break
+        pattern = re.compile(r"^\s*\"?" + re.escape(key) + r"\"?\s*=")
+        for n in range(start, len(self.lines)):
+            if n > start and table and self.lines[n].lstrip().startswith("["):
+                break
+            if pattern.match(self.lines[n]):
+                return n + 1
+        return start + 1 if table else None
+
+    def fail(self, table: str, key: str, problem: str, index: int | None = None) -> CampaignError:
+        where = f"[{table}]" + (f" thứ {index + 1}" if index is not None else "") if table else "gốc"
+        line = self.line_of(table, key, index)
+        at = f", dòng {line}" if line else ""
+        return CampaignError(f"Tệp chiến dịch {self.source}: khóa “{key}” (bảng {where}{at}): {problem}")
+
+
+def _validate(data: dict, locate: _Locator) -> None:
+    _check_table(data, "", locate, None)
+    for name, spec in _SCHEMA[""].items():
+        if spec is dict:
+            _check_table(data[name], name, locate, None)
+    units = data["units"]
+    if not units:
+        raise locate.fail("", "units", "phải có ít nhất một đơn vị")
+    seen: set[str] = set()
+    for i, unit in enumerate(units):
+        if not isinstance(unit, dict):
+            raise locate.fail("units", "units", "mỗi đơn vị phải là một bảng [[units]]", i)
+        _check_table(unit, "units", locate, i)
+        for key in ("id", "name", "type"):
+            if not unit[key].strip():
+                raise locate.fail("units", key, "không được để trống", i)
+        if not _SLUG.match(unit["id"]):
+            raise locate.fail("units", "id", f"“{unit['id']}” phải gồm chữ thường không dấu, số và dấu gạch ngang", i)
+        if unit["id"] in seen:
+            raise locate.fail("units", "id", f"mã đơn vị “{unit['id']}” bị trùng", i)
+        seen.add(unit["id"])
+        for key in ("collectives", "individuals"):
+            if unit[key] < 0:
+                raise locate.fail("units", key, f"chỉ tiêu không được âm (đang là {unit[key]})", i)
+    checks = data["checks"]
+    if checks["quorum_denominator"] <= 0 or not 0 < checks["quorum_numerator"] <= checks["quorum_denominator"]:
+        raise locate.fail("checks", "quorum_numerator", "tỷ lệ dự họp phải là một phân số trong khoảng (0, 1]")
+    if not 0 <= checks["vote_threshold_percent"] < 100:
+        raise locate.fail("checks", "vote_threshold_percent", "ngưỡng phiếu đồng ý phải từ 0 đến dưới 100")
+    award = data["award"]
+    for key in ("base_salary", "round_up_to", "coefficient_collective", "coefficient_individual"):
+        if award[key] < 0:
+            raise locate.fail("award", key, "không được âm")
+
+
+def _check_table(table: dict, name: str, locate: _Locator, index: int | None) -> None:
+    spec = _SCHEMA[name]
+    for key, value in table.items():
+        if key not in spec:
+            known = ", ".join(spec)
+            raise locate.fail(name, key, f"khóa không có trong định dạng (các khóa hợp lệ: {known})", index)
+        if not _is_type(value, spec[key]):
+            raise locate.fail(name, key, f"phải là {_TYPE_WORDS[spec[key]]}", index)
+    for key in spec:
+        if key not in table and (name, key) not in _OPTIONAL:
+            raise locate.fail(name, key, "bị thiếu", index)
+
+
+def _is_type(value: object, kind: object) -> bool:
+    if kind == _STRS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind in (_INT, _NUM) and isinstance(value, bool):
+        return False
+    if kind is _DATE:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return isinstance(value, kind)  # type: ignore[arg-type]
+
+
+def _build(data: dict, source: str) -> Campaign:
+    units = tuple(
+        Unit(id=u["id"], name=u["name"], type=u["type"], collectives=u["collectives"],
+             individuals=u["individuals"], aliases=tuple(u.get("aliases", ())))
+        for u in data["units"]
+    )
+    docs = data["documents"]
+    return Campaign(
+        id=data["id"], year=data["year"], movement=data["movement"], name=data["name"],
+        deadline=data["deadline"], utc_offset_hours=data["utc_offset_hours"],
+        contact_email=data["contact_email"], contact=data["contact"],
+        plan=Document(**data["plan"]), standards=Document(**data["standards"]),
+        organisation=Organisation(**data["organisation"]), award=Award(**data["award"]),
+        checks=Checks(**data["checks"]), signer=Signer(**data["signer"]),
+        can_cu=tuple(docs["can_cu"]), noi_nhan=tuple(docs["noi_nhan"]),
+        roster=Roster(units), source=source,
+    )

@@ -1,0 +1,89 @@
+"""Findings: problems in the data, collected as values, never raised (spec/outputs.md, style.md).
+
+An exception means the run cannot go on; a finding means the data is wrong somewhere.
+Codes and severities are a contract; messages are Vietnamese and may change.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+CODES: dict[str, Severity] = {
+    "file-unreadable": Severity.ERROR,
+    "file-ignored": Severity.INFO,
+    "sheet-missing": Severity.ERROR,
+    "column-missing": Severity.ERROR,
+    "unit-unknown": Severity.ERROR,
+    "unit-mismatch": Severity.ERROR,
+    "unit-missing": Severity.WARNING,
+    "unit-superseded": Severity.WARNING,
+    "required-missing": Severity.ERROR,
+    "invalid-value": Severity.ERROR,
+    "formula-no-value": Severity.ERROR,
+    "quota-exceeded": Severity.ERROR,
+    "quota-under": Severity.WARNING,
+    "person-duplicate": Severity.WARNING,
+    "collective-duplicate": Severity.WARNING,
+    "vote-below-threshold": Severity.ERROR,
+    "quorum-not-met": Severity.WARNING,
+    "dossier-incomplete": Severity.WARNING,
+    "submitted-late": Severity.WARNING,
+    "legacy-encoding": Severity.WARNING,
+}
+
+SEVERITY_WORDS = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo", Severity.INFO: "Thông tin"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    file: str | None = None
+    unit: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    value: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown finding code {self.code!r}")
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def place(self) -> str:
+        """"Cá nhân!D7", "Cá nhân" or "" — how a person reads the location."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        return {"code": data.pop("code"), "severity": self.severity.value, **data}
+
+
+def flatten(findings) -> list[tuple[str, str | None, str | None]]:
+    """(code, sheet, cell) rows: what tests assert on."""
+    return [(f.code, f.sheet, f.cell) for f in findings]
+
+
+def show_value(value: object) -> str | None:
+    """The value as found, for a finding (None for an empty cell)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,183 @@
+"""What flows through a run: cells read, nominations, one file's result, the batch result.
+
+files → FileResult (reader + per-file rules) → BatchResult (merge) → writers.
+Writers only read these; they never open a workbook.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .campaign import Campaign
+from .findings import Finding, Severity
+from .roster import Unit
+
+COLLECTIVE, INDIVIDUAL = "collective", "individual"
+
+# File statuses (outputs.md).
+ACCEPTED, REJECTED, IGNORED, SUPERSEDED = "accepted", "rejected", "ignored", "superseded"
+# Unit statuses, in the order the first that applies wins (outputs.md).
+MISSING, HAS_ERRORS, OVER_QUOTA, UNDER_QUOTA, OK = "missing", "has-errors", "over-quota", "under-quota", "ok"
+
+STATUS_WORDS = {
+    MISSING: "Chưa gửi hồ sơ hợp lệ",
+    HAS_ERRORS: "Có lỗi cần sửa",
+    OVER_QUOTA: "Vượt chỉ tiêu",
+    UNDER_QUOTA: "Dưới chỉ tiêu",
+    OK: "Đạt yêu cầu",
+}
+FILE_STATUS_WORDS = {ACCEPTED: "Đã nhận", REJECTED: "Bị từ chối", IGNORED: "Bỏ qua", SUPERSEDED: "Đã được thay thế"}
+
+
+@dataclass
+class Cell:
+    """One cell read: where it is, what was found there, and the value parsed for its field."""
+
+    ref: str            # A1 form, "D7"
+    raw: object = None  # as found: NFC text, a number, a date; None when empty
+    value: object = None  # parsed value (str, int, float, date); None when empty or invalid
+
+    @property
+    def empty(self) -> bool:
+        return self.raw is None
+
+    @property
+    def text(self) -> str:
+        """The parsed value as a person reads it ("" when empty or invalid)."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, dt.date):
+            return self.value.strftime("%d/%m/%Y")
+        if isinstance(self.value, float):
+            return f"{self.value:g}"
+        return str(self.value)
+
+
+@dataclass
+class Nomination:
+    """One row of Tập thể or Cá nhân that counts as a nomination."""
+
+    kind: str            # COLLECTIVE or INDIVIDUAL
+    file: str            # display path of the source file
+    sheet: str           # sheet name as found in the file
+    row: int             # 1-based row number in that sheet
+    cells: dict[str, Cell]
+    unit: str | None = None
+    has_error: bool = False       # an error finding of its own
+    in_decision: bool = False
+    held_out: str | None = None   # Vietnamese reason when it does not go into the decision
+
+    def text(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return cell.text if cell else ""
+
+    def ref(self, key: str) -> str | None:
+        cell = self.cells.get(key)
+        return cell.ref if cell else None
+
+    @property
+    def name(self) -> str:
+        return self.text("name")
+
+    @property
+    def birth_year(self) -> int | None:
+        cell = self.cells.get("birth_year")
+        return cell.value if cell and isinstance(cell.value, int) else None
+
+    @property
+    def vote(self) -> float | None:
+        cell = self.cells.get("vote")
+        return cell.value if cell and isinstance(cell.value, (int, float)) else None
+
+    @property
+    def position_and_workplace(self) -> str:
+        """ "Chức vụ - Đơn vị công tác" of the annex."""
+        parts = [p for p in (self.text("position"), self.text("workplace")) if p]
+        return " - ".join(parts)
+
+
+@dataclass
+class FileResult:
+    """One file found in the inbox, read or not, with the findings about it."""
+
+    path: str                      # relative to INBOX (or "mail.mbox#3/attachment.xlsx")
+    sha256: str | None = None
+    received_at: dt.datetime | None = None
+    status: str = ACCEPTED
+    reason: str | None = None      # a finding code when not accepted
+    unit: str | None = None        # the unit it belongs to, when known (also for rejected files)
+    unit_typed: str | None = None  # "Đơn vị đề nghị" as typed
+    identity: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Cell] = field(default_factory=dict)   # the Đơn vị sheet
+    unit_sheet: str | None = None  # name of the Đơn vị sheet as found
+    collectives: list[Nomination] = field(default_factory=list)
+    individuals: list[Nomination] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.status in (ACCEPTED, SUPERSEDED)
+
+    def nominations(self, kind: str) -> list[Nomination]:
+        return self.collectives if kind == COLLECTIVE else self.individuals
+
+    def field_text(self, key: str) -> str:
+        cell = self.fields.get(key)
+        return cell.text if cell else ""
+
+    def reject(self, code: str) -> None:
+        self.status, self.reason = REJECTED, code
+
+
+@dataclass(frozen=True)
+class Counts:
+    collectives: int = 0
+    individuals: int = 0
+
+    def to_dict(self) -> dict:
+        return {"collectives": self.collectives, "individuals": self.individuals}
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    status: str
+    submitted: Counts
+    in_decision: Counts
+    file: FileResult | None      # the accepted file, if any
+    files: list[FileResult] = field(default_factory=list)  # every file attributed to this unit
+
+    @property
+    def quota(self) -> Counts:
+        return Counts(self.unit.collectives, self.unit.individuals)
+
+
+@dataclass
+class BatchResult:
+    campaign: Campaign
+    generated_at: dt.datetime
+    files: list[FileResult]
+    units: list[UnitResult]
+    findings: list[Finding]
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+    def accepted_files(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == ACCEPTED]
+
+    def nominations(self, kind: str) -> list[Nomination]:
+        """Every nomination of accepted files, in roster order, each unit's rows as listed."""
+        roster = self.campaign.roster
+        files = sorted(self.accepted_files(), key=lambda f: roster.order(f.unit))
+        return [n for f in files for n in f.nominations(kind)]
+
+    def in_decision(self, kind: str) -> list[Nomination]:
+        return [n for n in self.nominations(kind) if n.in_decision]
+
+    def unit_findings(self, unit_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.unit == unit_id]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)

@@ -1,0 +1,122 @@
+"""The roster of units and how a name typed by a unit resolves to one of them.
+
+Units name themselves in many ways ("LĐLĐ H. Tam Đường", "LDLD huyen Tam Duong",
+"Tam Đường"). A name is reduced to its core: folded without diacritics, abbreviations
+expanded, the generic prefix ("Liên đoàn Lao động huyện", "Công đoàn ngành") and the
+province suffix removed. A name resolves when exactly one unit has that core;
+otherwise the closest units are offered, never guessed.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .text import fold_ascii
+
+# Abbreviations, already folded to ASCII (đ → d).
+_ABBREVIATIONS = {
+    "ldld": "lien doan lao dong",
+    "cdn": "cong doan nganh",
+    "cdvc": "cong doan vien chuc",
+    "cd": "cong doan",
+    "h": "huyen",
+    "tp": "thanh pho",
+    "tx": "thi xa",
+}
+# Generic words a name may start with, longest first; removed repeatedly.
+_PREFIXES = (
+    "lien doan lao dong", "cong doan nganh", "cong doan", "nganh", "huyen", "thanh pho", "thi xa",
+)
+_SUFFIXES = ("tinh lai chau",)
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    type: str
+    collectives: int
+    individuals: int
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """The result of resolving a typed name: one unit, or none with the closest candidates."""
+
+    unit: Unit | None
+    candidates: tuple[Unit, ...]
+    ambiguous: bool = False
+
+
+def core_name(name: str) -> str:
+    words = fold_ascii(name).split()
+    expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PREFIXES:
+            if expanded == prefix:
+                break
+            if expanded.startswith(prefix + " "):
+                expanded = expanded[len(prefix) + 1:]
+                changed = True
+        for suffix in _SUFFIXES:
+            if expanded.endswith(" " + suffix):
+                expanded = expanded[: -len(suffix) - 1]
+                changed = True
+    return expanded
+
+
+class Roster:
+    def __init__(self, units: tuple[Unit, ...]):
+        self.units = units
+        self._by_id = {u.id: u for u in units}
+        self._cores: dict[str, list[Unit]] = {}
+        for unit in units:
+            for name in (unit.name, *unit.aliases):
+                bucket = self._cores.setdefault(core_name(name), [])
+                if unit not in bucket:
+                    bucket.append(unit)
+
+    def __iter__(self):
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def get(self, unit_id: str) -> Unit | None:
+        return self._by_id.get(unit_id)
+
+    def order(self, unit_id: str | None) -> int:
+        """Position in the roster; unknown units sort last."""
+        for i, unit in enumerate(self.units):
+            if unit.id == unit_id:
+                return i
+        return len(self.units)
+
+    def match(self, typed: str) -> Match:
+        core = core_name(typed)
+        if not core:
+            return Match(None, ())
+        found = self._cores.get(core, [])
+        if len(found) == 1:
+            return Match(found[0], ())
+        if len(found) > 1:
+            return Match(None, tuple(found), ambiguous=True)
+        return Match(None, self.closest(core))
+
+    def closest(self, core: str, n: int = 3) -> tuple[Unit, ...]:
+        scored = []
+        for key, units in self._cores.items():
+            ratio = difflib.SequenceMatcher(None, core, key).ratio()
+            for unit in units:
+                scored.append((ratio, self.order(unit.id), unit))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        result: list[Unit] = []
+        for ratio, _, unit in scored:
+            if ratio < 0.4 or len(result) == n:
+                break
+            if unit not in result:
+                result.append(unit)
+        return tuple(result)

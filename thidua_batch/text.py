@@ -1,0 +1,49 @@
+"""Vietnamese text as the tool reads and compares it (domain.md, "Vietnamese text")."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Separators that units use interchangeably inside names: "H.", "TP.", "Tam-Đường".
+_NAME_PUNCT = re.compile(r"[.,;:/\\\-–—_()\[\]\"'“”‘’]+")
+
+
+def clean(text: str) -> str:
+    """NFC, runs of white space collapsed to one space, ends trimmed; otherwise as typed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """Key for comparing names of people and collectives: NFC, case-folded, spaces collapsed."""
+    return clean(text).casefold()
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def fold_ascii(text: str) -> str:
+    """Key for unit names: folded, without diacritics, punctuation turned into spaces."""
+    bare = strip_diacritics(fold(text))
+    return _SPACES.sub(" ", _NAME_PUNCT.sub(" ", bare)).strip()
+
+
+_LABEL_NOTE = re.compile(r"\([^)]*\)")
+
+
+def label_key(text: str) -> str:
+    """Key for a header or label: folded, a trailing '*' and parenthesised notes dropped.
+
+    "Giới tính (Nam/Nữ) *" and "GIỚI TÍNH" give the same key. Diacritics are kept:
+    "Ca nhan" is matched separately through `label_key_ascii`.
+    """
+    key = fold(_LABEL_NOTE.sub(" ", clean(text)))
+    key = key.rstrip("* ").strip()
+    return _SPACES.sub(" ", key)
+
+
+def label_key_ascii(text: str) -> str:
+    return fold_ascii(label_key(text))
