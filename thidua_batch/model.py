@@ -36,6 +36,8 @@ class Cell:
     ref: str            # A1 form, "D7"
     raw: object = None  # as found: NFC text, a number, a date; None when empty
     value: object = None  # parsed value (str, int, float, date); None when empty or invalid
+    problem: str | None = None   # why the value is invalid (Vietnamese), for an invalid-value finding
+    formula_without_value: bool = False  # a formula whose result Excel never stored
 
     @property
     def empty(self) -> bool:

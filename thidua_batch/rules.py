@@ -1,0 +1,267 @@
+"""Per-file rules: each a small function that yields findings about one FileResult.
+
+`check_file` runs them all, then marks the nominations that carry an error of their own
+and decides whether the file is accepted (it can be attributed to a roster unit).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from collections.abc import Callable, Iterator
+
+from . import schema
+from .campaign import Campaign
+from .findings import Finding, show_value
+from .model import ACCEPTED, COLLECTIVE, INDIVIDUAL, FileResult, Nomination
+from .schema import Field
+from .text import fold
+
+Rule = Callable[[FileResult, Campaign], Iterator[Finding]]
+
+KIND_WORDS = {COLLECTIVE: "tập thể", INDIVIDUAL: "cá nhân"}
+_FIELDS = {COLLECTIVE: schema.COLLECTIVE_FIELDS, INDIVIDUAL: schema.INDIVIDUAL_FIELDS}
+
+
+def _unit_names(units) -> str:
+    return "; ".join(f"“{u.name}”" for u in units)
+
+
+def unit_identity(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    """unit-unknown / unit-mismatch; sets file.unit when the unit is known."""
+    cell = file.fields.get("unit")
+    sheet = file.unit_sheet
+    if sheet is None:
+        return  # sheet-missing already said it
+    template_unit = campaign.roster.get(file.identity.get("unit_id", "")) if file.identity else None
+    typed = file.unit_typed
+    at = cell.ref if cell else None
+    if not typed:
+        file.unit = template_unit.id if template_unit else None
+        yield Finding("unit-unknown", "Chưa ghi “Đơn vị đề nghị”. Đề nghị chọn tên đơn vị trong danh sách.",
+                      file=file.path, unit=file.unit, sheet=sheet, cell=at)
+        return
+    match = campaign.roster.match(typed)
+    if match.unit is None:
+        if match.ambiguous:
+            why = f"khớp với nhiều đơn vị: {_unit_names(match.candidates)}"
+        elif match.candidates:
+            why = f"không khớp đơn vị nào; gần nhất là: {_unit_names(match.candidates)}"
+        else:
+            why = "không khớp đơn vị nào trong danh sách"
+        file.unit = template_unit.id if template_unit else None
+        yield Finding("unit-unknown", f"“Đơn vị đề nghị” ghi “{typed}” {why}. "
+                      "Đề nghị chọn đúng tên đơn vị trong danh sách.",
+                      file=file.path, unit=file.unit, sheet=sheet, cell=at, value=typed)
+        return
+    if template_unit is not None and template_unit.id != match.unit.id:
+        file.unit = template_unit.id
+        yield Finding("unit-mismatch", f"Mẫu này được lập cho “{template_unit.name}” nhưng “Đơn vị đề nghị” "
+                      f"ghi “{typed}” ({match.unit.name}). Đề nghị dùng đúng mẫu của đơn vị mình "
+                      "hoặc sửa lại tên đơn vị.", file=file.path, unit=file.unit, sheet=sheet, cell=at, value=typed)
+        return
+    file.unit = match.unit.id
+
+
+def required_missing(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    if file.unit_sheet is not None:
+        for field in schema.UNIT_FIELDS:
+            if not field.required or field.key == "unit":
+                continue
+            cell = file.fields.get(field.key)
+            if cell is None:
+                yield Finding("required-missing", f"Không tìm thấy dòng “{field.label}” trên trang "
+                              f"“{file.unit_sheet}”. Đề nghị dùng đúng mẫu và điền mục này.",
+                              file=file.path, unit=file.unit, sheet=file.unit_sheet)
+            elif cell.empty and not cell.formula_without_value:
+                yield Finding("required-missing", f"Chưa điền “{field.label}”. {field.help}",
+                              file=file.path, unit=file.unit, sheet=file.unit_sheet, cell=cell.ref)
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        for nomination in file.nominations(kind):
+            for field in _FIELDS[kind]:
+                cell = nomination.cells.get(field.key)
+                if field.required and cell is not None and cell.empty and not cell.formula_without_value:
+                    yield Finding("required-missing",
+                                  f"Dòng {nomination.row}: chưa điền “{field.label}”. {field.help}",
+                                  file=file.path, unit=file.unit, sheet=nomination.sheet, cell=cell.ref)
+
+
+def _all_cells(file: FileResult):
+    for field in schema.UNIT_FIELDS:
+        if field.key in file.fields:
+            yield file.unit_sheet, field, file.fields[field.key]
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        for nomination in file.nominations(kind):
+            for field in _FIELDS[kind]:
+                if field.key in nomination.cells:
+                    yield nomination.sheet, field, nomination.cells[field.key]
+
+
+def invalid_values(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    for sheet, field, cell in _all_cells(file):
+        if cell.problem:
+            yield Finding("invalid-value", f"“{field.label}” không hợp lệ: {cell.problem}",
+                          file=file.path, unit=file.unit, sheet=sheet, cell=cell.ref, value=show_value(cell.raw))
+    present, total = file.fields.get("members_present"), file.fields.get("members_total")
+    if present and total and isinstance(present.value, int) and isinstance(total.value, int) \
+            and present.value > total.value:
+        yield Finding("invalid-value", f"Số thành viên dự họp ({present.value}) lớn hơn tổng số thành viên "
+                      f"({total.value}). Đề nghị kiểm tra lại hai số này.",
+                      file=file.path, unit=file.unit, sheet=file.unit_sheet, cell=present.ref,
+                      value=str(present.value))
+
+
+def formulas_without_value(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    for sheet, field, cell in _all_cells(file):
+        if cell.formula_without_value:
+            yield Finding("formula-no-value", f"Ô “{field.label}” chứa công thức nhưng không có giá trị đã tính. "
+                          "Đề nghị mở tệp bằng Excel, lưu lại, hoặc nhập giá trị trực tiếp.",
+                          file=file.path, unit=file.unit, sheet=sheet, cell=cell.ref)
+
+
+def quota(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    unit = campaign.roster.get(file.unit or "")
+    if unit is None:
+        return
+    for kind, limit in ((COLLECTIVE, unit.collectives), (INDIVIDUAL, unit.individuals)):
+        rows = file.nominations(kind)
+        sheet = rows[0].sheet if rows else (schema.SHEET_COLLECTIVES if kind == COLLECTIVE
+                                            else schema.SHEET_INDIVIDUALS)
+        words = KIND_WORDS[kind]
+        if len(rows) > limit:
+            first_over = rows[limit]
+            yield Finding("quota-exceeded",
+                          f"Đơn vị đề nghị {len(rows)} {words}, vượt chỉ tiêu {limit:02d} {words}. "
+                          f"Toàn bộ {len(rows)} {words} tạm chưa đưa vào dự thảo quyết định cho đến khi "
+                          f"đơn vị chọn lại, giữ không quá {limit:02d} {words}.",
+                          file=file.path, unit=unit.id, sheet=sheet, cell=first_over.ref("name"),
+                          value=str(len(rows)))
+        elif len(rows) < limit:
+            yield Finding("quota-under",
+                          f"Đơn vị đề nghị {len(rows)} {words}, ít hơn chỉ tiêu {limit:02d} {words}. "
+                          "Nếu đơn vị còn tập thể, cá nhân đủ tiêu chuẩn, có thể bổ sung trước hạn.",
+                          file=file.path, unit=unit.id, sheet=sheet, value=str(len(rows)))
+
+
+def person_key(nomination: Nomination) -> tuple[str, int] | None:
+    if not nomination.name or nomination.birth_year is None:
+        return None
+    return fold(nomination.name), nomination.birth_year
+
+
+def collective_key(nomination: Nomination) -> str | None:
+    return fold(nomination.name) or None
+
+
+def duplicate_key(nomination: Nomination):
+    return person_key(nomination) if nomination.kind == INDIVIDUAL else collective_key(nomination)
+
+
+DUPLICATE_CODES = {INDIVIDUAL: "person-duplicate", COLLECTIVE: "collective-duplicate"}
+
+
+def describe(nomination: Nomination) -> str:
+    who = nomination.name
+    if nomination.kind == INDIVIDUAL and nomination.birth_year:
+        who += f" (sinh năm {nomination.birth_year})"
+    return who
+
+
+def duplicates_within(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        first: dict[object, Nomination] = {}
+        for nomination in file.nominations(kind):
+            key = duplicate_key(nomination)
+            if key is None:
+                continue
+            if key in first:
+                earlier = first[key]
+                yield Finding(DUPLICATE_CODES[kind],
+                              f"“{describe(nomination)}” được đề nghị hai lần (dòng {earlier.row} và dòng "
+                              f"{nomination.row}). Đề nghị xóa dòng trùng.",
+                              file=file.path, unit=file.unit, sheet=nomination.sheet,
+                              cell=nomination.ref("name"), value=nomination.name)
+            else:
+                first[key] = nomination
+
+
+def votes(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    if not campaign.checks.check_votes:
+        return
+    threshold = campaign.checks.vote_threshold_percent
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        for nomination in file.nominations(kind):
+            if nomination.vote is not None and nomination.vote <= threshold:
+                yield Finding("vote-below-threshold",
+                              f"“{describe(nomination)}” có tỷ lệ phiếu đồng ý {nomination.vote:g}%, không đạt "
+                              f"trên {threshold:g}% nên không đủ điều kiện đề nghị khen thưởng.",
+                              file=file.path, unit=file.unit, sheet=nomination.sheet,
+                              cell=nomination.ref("vote"), value=f"{nomination.vote:g}%")
+
+
+def quorum(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    checks = campaign.checks
+    present, total = file.fields.get("members_present"), file.fields.get("members_total")
+    if not checks.check_quorum or not present or not total:
+        return
+    if isinstance(present.value, int) and isinstance(total.value, int) and present.value <= total.value \
+            and not checks.quorum_met(present.value, total.value):
+        yield Finding("quorum-not-met",
+                      f"Cuộc họp xét có {present.value}/{total.value} thành viên dự, chưa đạt "
+                      f"{checks.quorum_numerator}/{checks.quorum_denominator} tổng số thành viên theo Điều lệ "
+                      "Công đoàn Việt Nam. Đề nghị kiểm tra lại biên bản họp xét.",
+                      file=file.path, unit=file.unit, sheet=file.unit_sheet, cell=present.ref,
+                      value=str(present.value))
+
+
+def dossier(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    if not campaign.checks.check_dossier:
+        return
+    for key, paper in schema.DOSSIER_FIELDS:
+        cell = file.fields.get(key)
+        if cell is not None and cell.value == schema.NO:
+            yield Finding("dossier-incomplete", f"Hồ sơ chưa có “{paper}”. Đề nghị gửi bổ sung {paper.lower()} "
+                          "về Ban CSPL&QHLĐ.", file=file.path, unit=file.unit, sheet=file.unit_sheet,
+                          cell=cell.ref, value=schema.NO)
+
+
+RULES: tuple[Rule, ...] = (unit_identity, required_missing, invalid_values, formulas_without_value,
+                           quota, duplicates_within, votes, quorum, dossier)
+# Findings that make a file unusable: its rows cannot be attributed to a unit.
+_REJECTING = {"file-unreadable", "unit-mismatch"}
+# Findings about a unit's quota, not about the row they point at.
+_NOT_ROW_ERRORS = {"quota-exceeded", "quota-under"}
+_CELL_ROW = re.compile(r"[A-Z]+(\d+)$")
+
+
+def check_file(file: FileResult, campaign: Campaign) -> FileResult:
+    """Run every per-file rule; decide acceptance; mark nominations with errors of their own."""
+    if file.status != ACCEPTED:
+        return file
+    for rule in RULES:
+        file.findings.extend(rule(file, campaign))
+    rejecting = next((f.code for f in file.findings if f.code in _REJECTING), None)
+    if file.unit_sheet is None:
+        file.reject("sheet-missing")
+    elif file.unit is None:
+        file.reject("unit-unknown")
+    elif rejecting:
+        file.reject(rejecting)
+    file.findings = [f if f.unit or not file.unit else replace(f, unit=file.unit) for f in file.findings]
+    _mark_row_errors(file)
+    return file
+
+
+def _mark_row_errors(file: FileResult) -> None:
+    rows_in_error: set[tuple[str, int]] = set()
+    for finding in file.findings:
+        if finding.is_error and finding.code not in _NOT_ROW_ERRORS and finding.cell and finding.sheet:
+            m = _CELL_ROW.search(finding.cell)
+            if m:
+                rows_in_error.add((finding.sheet, int(m.group(1))))
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        for nomination in file.nominations(kind):
+            if (nomination.sheet, nomination.row) in rows_in_error:
+                nomination.has_error = True
+                nomination.held_out = nomination.held_out or "Có lỗi cần sửa ở dòng này"
+
+
