@@ -247,6 +247,9 @@ def check_file(file: FileResult, campaign: Campaign) -> FileResult:
     elif rejecting:
         file.reject(rejecting)
     file.findings = [f if f.unit or not file.unit else replace(f, unit=file.unit) for f in file.findings]
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        for nomination in file.nominations(kind):
+            nomination.unit = file.unit
     _mark_row_errors(file)
     return file
 

@@ -1,0 +1,51 @@
+"""The batch: every file of an inbox read and checked, then merged (the library's entry points)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .campaign import Campaign
+from .findings import Finding
+from .inbox import Skipped, Source, file_time, scan
+from .merge import merge
+from .model import IGNORED, BatchResult, FileResult
+from .reader import read_workbook
+from .rules import check_file
+
+Progress = Callable[[str], None]
+
+
+def check_source(source: Source, campaign: Campaign) -> FileResult:
+    return check_file(read_workbook(source.data, source.path, campaign, source.received_at), campaign)
+
+
+def ignored(skipped: Skipped) -> FileResult:
+    return FileResult(path=skipped.path, sha256=skipped.sha256, status=IGNORED, reason="file-ignored",
+                      findings=[Finding("file-ignored", f"Bỏ qua “{skipped.path}”: {skipped.reason}",
+                                        file=skipped.path)])
+
+
+def read_inbox(inbox: Path, campaign: Campaign, progress: Progress | None = None) -> list[FileResult]:
+    files: list[FileResult] = []
+    for item in scan(inbox):
+        if progress:
+            progress(item.path)
+        files.append(ignored(item) if isinstance(item, Skipped) else check_source(item, campaign))
+    return files
+
+
+def run_batch(inbox: Path, campaign: Campaign, now: dt.datetime | None = None,
+              progress: Progress | None = None) -> BatchResult:
+    files = read_inbox(inbox, campaign, progress)
+    generated_at = now or dt.datetime.now(campaign.tz)
+    return merge(files, campaign, generated_at.replace(microsecond=0))
+
+
+def check_paths(paths: Iterable[Path], campaign: Campaign) -> list[FileResult]:
+    """`thidua-batch check`: each file read and checked on its own (no cross-file rules)."""
+    results = []
+    for path in paths:
+        source = Source(path.as_posix(), path.read_bytes(), file_time(path))
+        results.append(check_source(source, campaign))
+    return results

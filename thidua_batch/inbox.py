@@ -1,0 +1,78 @@
+"""Finding what is in an inbox folder: workbooks to read, and files to list as ignored.
+
+Each workbook becomes a `Source`: a display path, its bytes, and when it was received.
+Inputs are only ever read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .reader import WORKBOOK_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Source:
+    """One workbook to read."""
+
+    path: str                        # display path, relative to INBOX, "/" separated
+    data: bytes
+    received_at: dt.datetime | None  # the mail date, else the file's modification time (aware)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file found but not read, and why (Vietnamese)."""
+
+    path: str
+    reason: str
+    sha256: str | None = None
+
+
+def display_path(path: Path, inbox: Path) -> str:
+    return path.relative_to(inbox).as_posix()
+
+
+def walk(inbox: Path) -> Iterator[Path]:
+    """Every file under INBOX, subfolders included, in a stable order."""
+    for root, dirs, files in os.walk(inbox):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(root) / name
+
+
+def skip_reason(path: Path) -> str | None:
+    name = path.name
+    if name.startswith("~$"):
+        return "Tệp khóa tạm của Excel/Word (bắt đầu bằng “~$”), không phải hồ sơ."
+    if name.startswith(".") or any(p.startswith(".") for p in path.parts[:-1]):
+        return "Tệp hoặc thư mục ẩn."
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return f"Không phải bảng tính Excel (đuôi “{path.suffix or 'không có'}”), không đọc."
+    return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_time(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
+
+
+def scan(inbox: Path) -> Iterator[Source | Skipped]:
+    for path in walk(inbox):
+        rel = display_path(path, inbox)
+        reason = skip_reason(path.relative_to(inbox))
+        if reason:
+            yield Skipped(rel, reason, _sha256(path))
+            continue
+        yield Source(rel, path.read_bytes(), file_time(path))

@@ -1,0 +1,60 @@
+"""report.json (outputs.md): the whole result, machine-readable."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .atomic import write_text
+from .findings import Severity
+from .model import ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, REJECTED, SUPERSEDED, BatchResult, FileResult
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def file_entry(file: FileResult, campaign=None) -> dict:
+    received = file.received_at.astimezone(campaign.tz) if (file.received_at and campaign) else file.received_at
+    return {"path": file.path, "sha256": file.sha256, "status": file.status, "unit": file.unit,
+            "received_at": _iso(received), "reason": file.reason}
+
+
+def stats(result: BatchResult) -> dict:
+    by_status = {s: sum(1 for f in result.files if f.status == s) for s in (ACCEPTED, REJECTED, IGNORED, SUPERSEDED)}
+    submitted = sum(1 for u in result.units if u.status != MISSING)
+    return {
+        "files": len(result.files), "files_accepted": by_status[ACCEPTED], "files_rejected": by_status[REJECTED],
+        "files_ignored": by_status[IGNORED], "files_superseded": by_status[SUPERSEDED],
+        "units_expected": len(result.units), "units_submitted": submitted,
+        "units_missing": len(result.units) - submitted,
+        "collectives": len(result.nominations(COLLECTIVE)), "individuals": len(result.nominations(INDIVIDUAL)),
+        "collectives_in_decision": len(result.in_decision(COLLECTIVE)),
+        "individuals_in_decision": len(result.in_decision(INDIVIDUAL)),
+        "errors": result.count(Severity.ERROR), "warnings": result.count(Severity.WARNING),
+    }
+
+
+def to_report(result: BatchResult) -> dict:
+    campaign = result.campaign
+    return {
+        "campaign": {"id": campaign.id, "name": campaign.name, "deadline": campaign.deadline.isoformat()},
+        "generated_at": result.generated_at.isoformat(),
+        "valid": result.valid,
+        "stats": stats(result),
+        "files": [file_entry(f, campaign) for f in result.files],
+        "units": [{
+            "id": u.unit.id, "name": u.unit.name, "type": u.unit.type, "quota": u.quota.to_dict(),
+            "submitted": u.submitted.to_dict(), "in_decision": u.in_decision.to_dict(), "status": u.status,
+            "file": u.file.path if u.file else None,
+        } for u in result.units],
+        "findings": [f.to_dict() for f in result.findings],
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_report(result: BatchResult, path: Path) -> Path:
+    write_text(path, dumps(to_report(result)))
+    return path
