@@ -22,6 +22,7 @@ def merge(files: list[FileResult], campaign: Campaign, generated_at: dt.datetime
     accepted = {f.unit: f for f in files if f.status == ACCEPTED}
     extra.extend(_cross_duplicates(accepted, campaign))
     units = [_unit_result(unit, accepted.get(unit.id), files) for unit in campaign.roster]
+    _hold_out_unused(files)
     extra.extend(_missing(units))
     findings = [f for file in files for f in file.findings] + extra
     return BatchResult(campaign=campaign, generated_at=generated_at, files=files, units=units,
@@ -119,6 +120,18 @@ def _unit_result(unit, file: FileResult | None, files: list[FileResult]) -> Unit
         status = OK
     submitted = Counts(len(file.collectives), len(file.individuals))
     return UnitResult(unit, status, submitted, Counts(in_collectives, in_individuals), file, attributed)
+
+
+def _hold_out_unused(files: list[FileResult]) -> None:
+    """Rows of superseded or rejected files are listed, never used."""
+    for file in files:
+        if file.status == ACCEPTED:
+            continue
+        why = ("Tệp đã được thay bằng tệp mới hơn của đơn vị" if file.status == SUPERSEDED
+               else f"Tệp bị từ chối ({file.reason})")
+        for kind in (COLLECTIVE, INDIVIDUAL):
+            for nomination in file.nominations(kind):
+                nomination.in_decision, nomination.held_out = False, why
 
 
 def _missing(units: list[UnitResult]) -> Iterator[Finding]:

@@ -175,6 +175,14 @@ class BatchResult:
         files = sorted(self.accepted_files(), key=lambda f: roster.order(f.unit))
         return [n for f in files for n in f.nominations(kind)]
 
+    def all_nominations(self, kind: str) -> list[Nomination]:
+        """Every nomination read from any file, accepted files first within each unit."""
+        roster = self.campaign.roster
+        rank = {ACCEPTED: 0, SUPERSEDED: 1, REJECTED: 2}
+        files = sorted((f for f in self.files if f.nominations(kind)),
+                       key=lambda f: (roster.order(f.unit), rank.get(f.status, 3)))
+        return [n for f in files for n in f.nominations(kind)]
+
     def in_decision(self, kind: str) -> list[Nomination]:
         return [n for n in self.nominations(kind) if n.in_decision]
 

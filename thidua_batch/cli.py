@@ -1,0 +1,154 @@
+"""The command line: each command builds the library objects, makes one call, and turns a
+library exception into a Vietnamese message with exit status 2 (style.md, sqlite-utils)."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import batch
+from .inbox import walk
+from .campaign import Campaign, CampaignError, load_campaign
+from .findings import SEVERITY_WORDS, Severity
+from .model import COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, UNDER_QUOTA, \
+    STATUS_WORDS, BatchResult, FileResult
+from .report import dumps, file_entry, to_report
+
+
+class Stop(click.ClickException):
+    """The command cannot run: nothing was written (exit status 2)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
+campaign_option = click.option("--campaign", "campaign_path", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Tệp TOML mô tả chiến dịch (mặc định: Kế hoạch 199/KH-LĐLĐ năm 2020).")
+
+
+def _campaign(path: Path | None) -> Campaign:
+    try:
+        return load_campaign(path)
+    except CampaignError as exc:
+        raise Stop(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="thidua-batch")
+def main() -> None:
+    """thidua-batch: mẫu biểu, kiểm tra và tổng hợp hồ sơ đề nghị khen thưởng của các đơn vị."""
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi mẫu biểu.")
+@click.option("--unit", "unit_id", help="Mã đơn vị: ghi mẫu đã điền sẵn tên đơn vị này.")
+@click.option("--all-units", is_flag=True, help="Ghi mẫu trắng và một mẫu cho từng đơn vị trong danh sách.")
+@campaign_option
+def template(out_dir: Path, unit_id: str | None, all_units: bool, campaign_path: Path | None) -> None:
+    """Ghi mẫu bảng tính Excel để gửi các đơn vị điền."""
+    from .template import TemplateUnitError, write_templates
+
+    if unit_id and all_units:
+        raise Stop("Chỉ dùng một trong hai tùy chọn --unit hoặc --all-units.")
+    campaign = _campaign(campaign_path)
+    try:
+        paths = write_templates(campaign, out_dir, unit_id=unit_id, all_units=all_units)
+    except TemplateUnitError as exc:
+        raise Stop(str(exc)) from None
+    for path in paths:
+        click.echo(f"Đã ghi {path}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@campaign_option
+def check(files: tuple[Path, ...], as_json: bool, campaign_path: Path | None) -> None:
+    """Kiểm tra từng tệp Excel của đơn vị, in các lỗi theo trang và ô."""
+    campaign = _campaign(campaign_path)
+    results = batch.check_paths(files, campaign)
+    if as_json:
+        click.echo(dumps({"files": [file_entry(r, campaign) for r in results],
+                          "findings": [f.to_dict() for r in results for f in r.findings]}), nl=False)
+    else:
+        for result in results:
+            _print_file(result, campaign)
+    sys.exit(1 if any(f.is_error for r in results for f in r.findings) else 0)
+
+
+def _print_file(result: FileResult, campaign: Campaign) -> None:
+    unit = campaign.roster.get(result.unit or "")
+    click.echo(f"Tệp: {result.path}  [{FILE_STATUS_WORDS[result.status]}]")
+    click.echo(f"  Đơn vị: {f'{unit.name} ({unit.id})' if unit else 'không xác định'}")
+    click.echo(f"  Đọc được: {len(result.collectives)} tập thể, {len(result.individuals)} cá nhân")
+    if not result.findings:
+        click.echo("  Không có lỗi hay cảnh báo.")
+    for finding in result.findings:
+        click.echo(f"  {SEVERITY_WORDS[finding.severity]:<9} {finding.place or '-':<16} {finding.message}")
+    click.echo("")
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi kết quả.")
+@click.option("--json", "as_json", is_flag=True, help="In report.json ra màn hình thay cho bản tóm tắt.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục chứa mẫu Word (*_tpl.docx) thay cho mẫu có sẵn.")
+@campaign_option
+def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, campaign_path: Path | None) -> None:
+    """Đọc mọi tệp trong thư mục INBOX, kiểm tra, tổng hợp và ghi kết quả vào --out."""
+    from .outputs import check_output_templates, write_outputs
+
+    campaign = _campaign(campaign_path)
+    if not inbox.is_dir():
+        raise Stop(f"Không tìm thấy thư mục hồ sơ “{inbox}”.")
+    if out_dir.resolve() == inbox.resolve() or inbox.resolve() in out_dir.resolve().parents:
+        raise Stop("Thư mục kết quả (--out) không được nằm trong thư mục hồ sơ: đầu vào không bao giờ bị ghi đè.")
+    try:
+        check_output_templates(templates_dir)
+    except Exception as exc:
+        raise Stop(str(exc)) from None
+    started = time.monotonic()
+    result = _run_with_progress(inbox, campaign, quiet=as_json)
+    write_outputs(result, out_dir, templates_dir)
+    if as_json:
+        click.echo(dumps(to_report(result)), nl=False)
+    else:
+        _print_summary(result, out_dir, time.monotonic() - started)
+    sys.exit(0 if result.valid else 1)
+
+
+def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool) -> BatchResult:
+    total = sum(1 for _ in walk(inbox)) if not quiet else 0
+    if quiet or total < 20:
+        return batch.run_batch(inbox, campaign)
+    with click.progressbar(length=total, label="Đang đọc hồ sơ", file=sys.stderr) as bar:
+        return batch.run_batch(inbox, campaign, progress=lambda _path: bar.update(1))
+
+
+def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:
+    stats = to_report(result)["stats"]
+    by_status: dict[str, list[str]] = {}
+    for u in result.units:
+        by_status.setdefault(u.status, []).append(u.unit.name)
+    click.echo(f"Tệp: {stats['files']} tệp; nhận {stats['files_accepted']}, từ chối {stats['files_rejected']}, "
+               f"bỏ qua {stats['files_ignored']}, bị thay thế {stats['files_superseded']}.")
+    click.echo(f"Đơn vị: {stats['units_submitted']}/{stats['units_expected']} đơn vị đã gửi; "
+               f"{len(by_status.get(OK, []))} đạt yêu cầu.")
+    for status in (HAS_ERRORS, OVER_QUOTA, UNDER_QUOTA, MISSING):
+        if by_status.get(status):
+            click.echo(f"  {STATUS_WORDS[status]}: {', '.join(by_status[status])}")
+    click.echo(f"Đưa vào dự thảo quyết định: {len(result.in_decision(COLLECTIVE))} tập thể, "
+               f"{len(result.in_decision(INDIVIDUAL))} cá nhân.")
+    click.echo(f"Lỗi: {result.count(Severity.ERROR)}; cảnh báo: {result.count(Severity.WARNING)}.")
+    click.echo(f"Kết quả đã ghi vào: {out_dir} ({seconds:.1f} giây).")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

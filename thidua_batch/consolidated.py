@@ -1,0 +1,158 @@
+"""tong_hop_khen_thuong.xlsx: the consolidated workbook, made for a person (outputs.md).
+
+Written with xlsxwriter: every text goes through `write_string`, so a summary typed as
+"- Hoàn thành…" or "=abc" comes out as typed, never as a formula. All text is NFC.
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import xlsxwriter
+
+from .atomic import atomic_path
+from .findings import SEVERITY_WORDS, Severity
+from .model import COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, STATUS_WORDS, BatchResult, Cell, FileResult
+
+FILE_NAME = "tong_hop_khen_thuong.xlsx"
+SHEET_UNITS, SHEET_COLLECTIVES, SHEET_INDIVIDUALS = "Tổng hợp đơn vị", "Tập thể", "Cá nhân"
+SHEET_FINDINGS, SHEET_FILES = "Lỗi - cảnh báo", "Tệp đã nhận"
+
+_NOMINATION_TAIL = (("Tệp nguồn", 30), ("Ô nguồn", 14), ("Đưa vào quyết định", 12), ("Lý do chưa đưa vào", 40))
+_COLUMNS = {
+    SHEET_UNITS: (("STT", 6), ("Mã đơn vị", 14), ("Đơn vị", 38), ("Loại", 20), ("Chỉ tiêu tập thể", 10),
+                  ("Chỉ tiêu cá nhân", 10), ("Đề nghị tập thể", 10), ("Đề nghị cá nhân", 10),
+                  ("Đưa vào QĐ tập thể", 10), ("Đưa vào QĐ cá nhân", 10), ("Trạng thái", 22),
+                  ("Tệp được dùng", 36), ("Thời điểm nhận", 18), ("Số lỗi", 8), ("Số cảnh báo", 10)),
+    SHEET_COLLECTIVES: (("STT", 6), ("Đơn vị đề nghị", 30), ("Tên tập thể", 36), ("Tóm tắt thành tích", 60),
+                        ("Tỷ lệ phiếu đồng ý (%)", 10), ("Ghi chú", 20)) + _NOMINATION_TAIL,
+    SHEET_INDIVIDUALS: (("STT", 6), ("Đơn vị đề nghị", 30), ("Họ và tên", 24), ("Giới tính", 8), ("Năm sinh", 8),
+                        ("Dân tộc", 10), ("Chức vụ", 22), ("Đơn vị công tác", 30), ("Tóm tắt thành tích", 60),
+                        ("Tỷ lệ phiếu đồng ý (%)", 10), ("Ghi chú", 20)) + _NOMINATION_TAIL,
+    SHEET_FINDINGS: (("STT", 6), ("Mức độ", 10), ("Mã", 20), ("Đơn vị", 30), ("Tệp", 30), ("Trang", 12),
+                     ("Ô", 8), ("Giá trị tìm thấy", 20), ("Nội dung, cách sửa", 80)),
+    SHEET_FILES: (("STT", 6), ("Tệp", 40), ("Trạng thái", 16), ("Đơn vị", 30), ("Thời điểm nhận", 18),
+                  ("Lý do", 20), ("SHA-256", 66)),
+}
+_FIELDS = {COLLECTIVE: ("name", "summary", "vote", "note"),
+           INDIVIDUAL: ("name", "gender", "birth_year", "ethnicity", "position", "workplace", "summary", "vote",
+                        "note")}
+_WRAPPED = {"Tóm tắt thành tích", "Nội dung, cách sửa", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị"}
+
+
+def _nfc(value: object) -> object:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+def cell_shown(cell: Cell | None) -> object:
+    """The parsed value when valid, else exactly what was found: nothing read is lost."""
+    if cell is None or (cell.raw is None and cell.value is None):
+        return None
+    if cell.value is not None and not cell.problem:
+        return cell.value if isinstance(cell.value, (int, float)) else cell.text
+    return cell.raw if isinstance(cell.raw, (int, float)) else str(cell.raw)
+
+
+class _Writer:
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top"}
+        self.fmt = {
+            "header": book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                       "align": "center", "valign": "vcenter"}),
+            "text": book.add_format(base),
+            "wrap": book.add_format({**base, "text_wrap": True}),
+        }
+        for name, colour in (("error", "#F8CBAD"), ("warning", "#FFF2CC"), ("held", "#FCE4D6")):
+            self.fmt[name] = book.add_format({**base, "bg_color": colour})
+            self.fmt[name + "-wrap"] = book.add_format({**base, "bg_color": colour, "text_wrap": True})
+
+    def sheet(self, name: str, rows: list[tuple[list[object], str | None]]):
+        columns = _COLUMNS[name]
+        ws = self.book.add_worksheet(name)
+        for c, (title, width) in enumerate(columns):
+            ws.set_column(c, c, width)
+            ws.write_string(0, c, title, self.fmt["header"])
+        ws.set_row(0, 32)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+        for r, (values, tone) in enumerate(rows, start=1):
+            for c, value in enumerate(values):
+                wrapped = columns[c][0] in _WRAPPED
+                key = (tone + "-wrap" if wrapped else tone) if tone else ("wrap" if wrapped else "text")
+                self.write(ws, r, c, value, self.fmt[key])
+        return ws
+
+    @staticmethod
+    def write(ws, r: int, c: int, value: object, fmt) -> None:
+        if value is None or value == "":
+            ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_string(r, c, "Có" if value else "Không", fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value, fmt)
+        else:
+            ws.write_string(r, c, _nfc(str(value)), fmt)
+
+
+def _when(file: FileResult | None, result: BatchResult) -> str | None:
+    if file is None or file.received_at is None:
+        return None
+    return file.received_at.astimezone(result.campaign.tz).strftime("%d/%m/%Y %H:%M")
+
+
+def _unit_rows(result: BatchResult):
+    for i, u in enumerate(result.units, 1):
+        findings = result.unit_findings(u.unit.id)
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        warnings = sum(f.severity is Severity.WARNING for f in findings)
+        tone = "error" if errors else ("warning" if warnings else None)
+        yield [i, u.unit.id, u.unit.name, u.unit.type, u.quota.collectives, u.quota.individuals,
+               u.submitted.collectives, u.submitted.individuals, u.in_decision.collectives,
+               u.in_decision.individuals, STATUS_WORDS[u.status], u.file.path if u.file else None,
+               _when(u.file, result), errors, warnings], tone
+
+
+def _nomination_rows(result: BatchResult, kind: str):
+    roster = result.campaign.roster
+    for i, n in enumerate(result.all_nominations(kind), 1):
+        unit = roster.get(n.unit or "")
+        values = [i, unit.name if unit else None, *(cell_shown(n.cells.get(k)) for k in _FIELDS[kind]),
+                  n.file, f"{n.sheet}!{n.ref('name') or f'A{n.row}'}", "Có" if n.in_decision else "Không",
+                  None if n.in_decision else n.held_out]
+        yield values, (None if n.in_decision else "held")
+
+
+def _finding_rows(result: BatchResult):
+    roster = result.campaign.roster
+    for i, f in enumerate(result.findings, 1):
+        unit = roster.get(f.unit or "")
+        tone = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity)
+        yield [i, SEVERITY_WORDS[f.severity], f.code, unit.name if unit else None, f.file, f.sheet, f.cell,
+               f.value, f.message], tone
+
+
+def _file_rows(result: BatchResult):
+    roster = result.campaign.roster
+    for i, f in enumerate(result.files, 1):
+        unit = roster.get(f.unit or "")
+        tone = {"rejected": "error", "superseded": "warning"}.get(f.status)
+        yield [i, f.path, FILE_STATUS_WORDS[f.status], unit.name if unit else None, _when(f, result), f.reason,
+               f.sha256], tone
+
+
+def write_consolidated(result: BatchResult, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                              "strings_to_urls": False})
+        book.set_properties({"title": "Tổng hợp đề nghị khen thưởng", "author": "thidua-batch",
+                             "created": result.generated_at.replace(tzinfo=None)})
+        writer = _Writer(book)
+        writer.sheet(SHEET_UNITS, list(_unit_rows(result)))
+        writer.sheet(SHEET_COLLECTIVES, list(_nomination_rows(result, COLLECTIVE)))
+        writer.sheet(SHEET_INDIVIDUALS, list(_nomination_rows(result, INDIVIDUAL)))
+        writer.sheet(SHEET_FINDINGS, list(_finding_rows(result)))
+        writer.sheet(SHEET_FILES, list(_file_rows(result)))
+        book.close()
+    return path
+

@@ -1,0 +1,20 @@
+"""Everything a run writes into --out (outputs.md, "Files in DIR")."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .consolidated import FILE_NAME as CONSOLIDATED, write_consolidated
+from .model import BatchResult
+from .report import write_report
+
+REPORT = "report.json"
+
+
+def check_output_templates(templates_dir: Path | None) -> None:
+    """Stop before reading anything when custom Word templates use unknown variables."""
+
+
+def write_outputs(result: BatchResult, out_dir: Path, templates_dir: Path | None = None) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [write_report(result, out_dir / REPORT), write_consolidated(result, out_dir / CONSOLIDATED)]
+    return written
