@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import Enum
 
+from .values import as_text
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -84,6 +86,4 @@ def show_value(value: object) -> str | None:
     """The value as found, for a finding (None for an empty cell)."""
     if value is None or value == "":
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return as_text(value)

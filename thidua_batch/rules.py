@@ -122,10 +122,13 @@ def quota(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
     unit = campaign.roster.get(file.unit or "")
     if unit is None:
         return
+    absent = {f.sheet for f in file.findings if f.code == "sheet-missing"}
     for kind, limit in ((COLLECTIVE, unit.collectives), (INDIVIDUAL, unit.individuals)):
         rows = file.nominations(kind)
         sheet = rows[0].sheet if rows else (schema.SHEET_COLLECTIVES if kind == COLLECTIVE
                                             else schema.SHEET_INDIVIDUALS)
+        if sheet in absent:
+            continue  # sheet-missing already says it
         words = KIND_WORDS[kind]
         if len(rows) > limit:
             first_over = rows[limit]

@@ -20,6 +20,8 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials outside this window are not dates anyone would type here (a year "2020" typed
 # in a date cell would be serial 2020 = 1905): they are reported, not converted.
 _SERIAL_MIN, _SERIAL_MAX = 7306, 73051   # 1920-01-01 .. 2099-12-31
+_DATE_MIN = _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MIN)
+_DATE_MAX = _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MAX)
 _DMY = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _NUMBER = re.compile(r"^[+]?\d+(?:[.,]\d+)?$")
@@ -42,10 +44,11 @@ def as_text(raw: object) -> str:
 
 
 def parse_date(raw: object) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
     if isinstance(raw, dt.date):
-        return raw
+        day = raw.date() if isinstance(raw, dt.datetime) else raw
+        if not _DATE_MIN <= day <= _DATE_MAX:
+            raise Invalid(f"Ngày {day:%d/%m/%Y} không hợp lý (có thể đã gõ năm vào ô ngày). {DATE_HINT}")
+        return day
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if float(raw).is_integer() and _SERIAL_MIN <= raw <= _SERIAL_MAX:
             return _EXCEL_EPOCH + dt.timedelta(days=int(raw))

@@ -1,0 +1,42 @@
+"""Small helpers shared by the reader, rules and run tests."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from thidua_batch.batch import check_source
+from thidua_batch.findings import flatten
+from thidua_batch.inbox import Source
+from thidua_batch.model import FileResult
+
+ON_TIME = dt.datetime(2020, 12, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def check(path: Path, campaign, received_at: dt.datetime = ON_TIME) -> FileResult:
+    """Read and check one workbook as the batch does."""
+    return check_source(Source(path.name, path.read_bytes(), received_at), campaign)
+
+
+def flat(result: FileResult, *, skip: tuple[str, ...] = ()) -> list[tuple[str, str | None, str | None]]:
+    return [row for row in flatten(result.findings) if row[0] not in skip]
+
+
+def set_received(path: Path, moment: dt.datetime) -> None:
+    stamp = moment.timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def soffice_convert(path: Path, fmt: str, out_dir: Path) -> Path:
+    """Have LibreOffice save PATH in another format (fmt like "xls", "ods", 'pdf')."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) is required: .ci/run installs it"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / ".lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+                    "--outdir", str(out_dir), str(path)], check=True, capture_output=True, timeout=180)
+    target = out_dir / (path.stem + "." + fmt.split(":")[0])
+    assert target.exists(), f"LibreOffice did not write {target}"
+    return target
