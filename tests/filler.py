@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -94,11 +95,19 @@ class Filler:
 
     def set_field(self, label: str, value) -> str:
         """Write VALUE beside LABEL on the Đơn vị sheet; returns the cell, e.g. "B5"."""
+        ref = self._field_ref(label)
+        write_value(self.ws(schema.SHEET_UNIT)[ref], value)
+        return ref
+
+    def get_field(self, label: str):
+        """The value beside LABEL on the Đơn vị sheet."""
+        return self.ws(schema.SHEET_UNIT)[self._field_ref(label)].value
+
+    def _field_ref(self, label: str) -> str:
         ws = self.ws(schema.SHEET_UNIT)
         for row in range(1, ws.max_row + 1):
             found = ws.cell(row, 1).value
             if found is not None and label_key(str(found)) == label_key(label):
-                write_value(ws.cell(row, 2), value)
                 return f"B{row}"
         raise KeyError(f"no label {label!r} on sheet {ws.title!r}")
 
@@ -401,20 +410,27 @@ def unit_values(unit: Unit, offset: int = 0) -> dict[str, object]:
 
 
 def fill_unit(filler: Filler, unit: Unit, collectives: int = 1, individuals: int = 4,
-              offset: int = 0, first: int | None = None) -> Filler:
+              offset: int = 0, first: int | None = None, overrides: dict[str, object] | None = None,
+              transform: Callable[[str, object], object] | None = None) -> Filler:
     """Fill a valid Đơn vị sheet and the rows.
 
     OFFSET (the unit's roster position in `filled`) varies dates, phone and people between
-    units; people start at FIRST, by default offset * 12 + 1.
+    units; people start at FIRST, by default offset * 12 + 1. OVERRIDES replaces Đơn vị
+    values by label; TRANSFORM(label, value) changes every value as it is typed.
     """
     if first is None:
         first = offset * 12 + 1
-    for label, value in unit_values(unit, offset).items():
-        filler.set_field(label, value)
+    typed = transform or (lambda label, value: value)
+
+    def row(values: dict[str, object]) -> dict[str, object]:
+        return {label: typed(label, value) for label, value in values.items()}
+
+    for label, value in {**unit_values(unit, offset), **(overrides or {})}.items():
+        filler.set_field(label, typed(label, value))
     for k in range(collectives):
-        filler.add_row(schema.SHEET_COLLECTIVES, sample_collective(first + k, unit))
+        filler.add_row(schema.SHEET_COLLECTIVES, row(sample_collective(first + k, unit)))
     for k in range(individuals):
-        filler.add_row(schema.SHEET_INDIVIDUALS, sample_individual(first + k, unit))
+        filler.add_row(schema.SHEET_INDIVIDUALS, row(sample_individual(first + k, unit)))
     return filler
 
 

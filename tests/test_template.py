@@ -126,7 +126,7 @@ def test_year_and_percent_validations_warn_in_vietnamese(blank):
     ind = openpyxl.load_workbook(blank)[schema.SHEET_INDIVIDUALS]
     by_col = {str(dv.sqref)[0]: dv for dv in ind.data_validations.dataValidation}
     year = by_col[_col(ind, schema.INDIVIDUAL_FIELDS, "Năm sinh")]
-    assert (year.type, year.operator, year.formula1, year.formula2) == ("whole", "between", "1900", "2010")
+    assert (year.type, year.operator, year.formula1, year.formula2) == ("whole", "between", "1920", "2005")
     vote = by_col[_col(ind, schema.INDIVIDUAL_FIELDS, "Tỷ lệ phiếu đồng ý (%)")]
     assert (vote.type, vote.formula1, vote.formula2) == ("decimal", "0", "100")
     for dv in (year, vote):
@@ -345,3 +345,23 @@ def test_committed_input_templates_are_current(campaign, tmp_path):
     assert committed == sorted(p.name for p in fresh), stale
     for path in fresh:
         assert content(COMMITTED / path.name) == content(path), f"{path.name}: {stale}"
+
+
+def test_committed_samples_are_current(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples" / "make_samples.py")
+    make_samples = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_samples)
+    fresh = tmp_path / "inbox"
+    make_samples.generate(fresh)
+    stale = "samples/inbox is out of date: regenerate with `python samples/make_samples.py` and commit."
+    committed_dir = ROOT / "samples" / "inbox"
+    listing = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
+    assert listing == sorted(make_samples.RECEIVED), "RECEIVED must list every generated file"
+    assert listing == sorted(p.relative_to(committed_dir).as_posix()
+                             for p in committed_dir.rglob("*") if p.is_file()), stale
+    for rel in listing:
+        if rel.endswith(".xlsx") and not rel.split("/")[-1].startswith("~$"):
+            assert content(committed_dir / rel) == content(fresh / rel), f"{rel}: {stale}"
+        assert (fresh / rel).stat().st_mtime == make_samples.RECEIVED[rel].timestamp(), rel

@@ -28,7 +28,8 @@ DATA_ROWS = 300         # rows under the header left unlocked for units to fill
 HEADER_ROW = 3          # title on row 1, a hint on row 2; the reader finds the header by its labels
 DATE_FORMAT = "dd/mm/yyyy"
 FONT = "Times New Roman"
-YEAR_MIN, YEAR_MAX = 1900, 2010
+YEAR_MIN = 1920          # the reader accepts birth years from 1920 to (campaign year - 15)
+ADULT_AGE = 15
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -89,8 +90,9 @@ def build_workbook(campaign: Campaign, unit: Unit | None = None) -> Workbook:
     _write_unit_sheet(unit_ws, unit)
     quota_c = unit.collectives if unit else BLANK_ROWS
     quota_i = unit.individuals if unit else BLANK_ROWS
-    _write_nomination_sheet(coll_ws, schema.COLLECTIVE_FIELDS, _collective_title(unit), quota_c)
-    _write_nomination_sheet(ind_ws, schema.INDIVIDUAL_FIELDS, _individual_title(unit), quota_i)
+    years = (YEAR_MIN, campaign.year - ADULT_AGE)
+    _write_nomination_sheet(coll_ws, schema.COLLECTIVE_FIELDS, _collective_title(unit), quota_c, years)
+    _write_nomination_sheet(ind_ws, schema.INDIVIDUAL_FIELDS, _individual_title(unit), quota_i, years)
     wb.active = 0
     return wb
 
@@ -332,7 +334,8 @@ def _individual_title(unit: Unit | None) -> str:
     return f"{title} - {unit.name} (tối đa {unit.individuals:02d} cá nhân)" if unit else title
 
 
-def _write_nomination_sheet(ws: Worksheet, fields: tuple[Field, ...], title: str, rows: int) -> None:
+def _write_nomination_sheet(ws: Worksheet, fields: tuple[Field, ...], title: str, rows: int,
+                            years: tuple[int, int]) -> None:
     h = HEADER_ROW
     last_col = get_column_letter(len(fields))
     ws.cell(1, 1, title).font = _font(13, bold=True)
@@ -364,11 +367,11 @@ def _write_nomination_sheet(ws: Worksheet, fields: tuple[Field, ...], title: str
         if field.kind is Kind.GENDER:
             dv = _list_validation(schema.NAME_GENDER, "Giới tính", "Chọn Nam hoặc Nữ.")
         elif field.kind is Kind.YEAR:
-            dv = DataValidation(type="whole", operator="between", formula1=str(YEAR_MIN),
-                                formula2=str(YEAR_MAX), allow_blank=True)
+            dv = DataValidation(type="whole", operator="between", formula1=str(years[0]),
+                                formula2=str(years[1]), allow_blank=True)
             dv.promptTitle, dv.prompt = "Năm sinh", "Ghi năm sinh đủ bốn chữ số, ví dụ 1985."
             dv.errorTitle = "Năm sinh chưa đúng"
-            dv.error = f"Năm sinh là số có bốn chữ số, từ {YEAR_MIN} đến {YEAR_MAX}."
+            dv.error = f"Năm sinh là số có bốn chữ số, từ {years[0]} đến {years[1]}."
         elif field.kind is Kind.PERCENT:
             dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
                                 allow_blank=True)
