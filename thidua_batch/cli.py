@@ -103,6 +103,7 @@ def _print_file(result: FileResult, campaign: Campaign) -> None:
 @campaign_option
 def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, campaign_path: Path | None) -> None:
     """Đọc mọi tệp trong thư mục INBOX, kiểm tra, tổng hợp và ghi kết quả vào --out."""
+    from .drafts import DraftTemplateError
     from .outputs import check_output_templates, write_outputs
 
     campaign = _campaign(campaign_path)
@@ -112,7 +113,7 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, c
         raise Stop("Thư mục kết quả (--out) không được nằm trong thư mục hồ sơ: đầu vào không bao giờ bị ghi đè.")
     try:
         check_output_templates(templates_dir)
-    except Exception as exc:
+    except DraftTemplateError as exc:
         raise Stop(str(exc)) from None
     started = time.monotonic()
     result = _run_with_progress(inbox, campaign, quiet=as_json)

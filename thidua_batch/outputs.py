@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .consolidated import FILE_NAME as CONSOLIDATED, write_consolidated
+from .drafts import check_templates, write_drafts
 from .model import BatchResult
 from .report import write_report
 
@@ -12,9 +13,11 @@ REPORT = "report.json"
 
 def check_output_templates(templates_dir: Path | None) -> None:
     """Stop before reading anything when custom Word templates use unknown variables."""
+    check_templates(templates_dir)
 
 
 def write_outputs(result: BatchResult, out_dir: Path, templates_dir: Path | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [write_report(result, out_dir / REPORT), write_consolidated(result, out_dir / CONSOLIDATED)]
+    written += write_drafts(result, out_dir, templates_dir)
     return written
