@@ -460,3 +460,53 @@ def test_cli_template_uses_custom_campaign(tmp_path):
     assert identity["campaign_id"] == "vhcs-2021"
     units = [c.value for c in lists["D"][1:] if c.value is not None]
     assert units == ["Liên đoàn Lao động huyện Tam Đường", "Công đoàn cơ sở Sở Tư pháp"]
+
+
+# --- values the validation lets through ------------------------------------------------
+
+def _offset_24() -> tuple[str, int]:
+    text = DEFAULT.replace("utc_offset_hours = 7", "utc_offset_hours = 24", 1)
+    return text, _line_of(text, r"^utc_offset_hours = 24")
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="_validate does not bound utc_offset_hours: "
+                   "24 loads, then Campaign.tz raises a bare ValueError when the batch runs")
+def test_utc_offset_out_of_range_is_a_campaign_error():
+    text, line = _offset_24()
+    try:
+        parse_campaign(text, "bad.toml")
+    except CampaignError as exc:
+        assert "khóa “utc_offset_hours”" in str(exc)
+        assert f"dòng {line})" in str(exc)
+    else:
+        raise AssertionError("utc_offset_hours = 24 was accepted")
+
+
+@pytest.mark.xfail(strict=True, reason="utc_offset_hours = 24 passes validation, so `run` dies with a "
+                   "ValueError traceback (exit 1) instead of a Vietnamese message with exit 2")
+def test_cli_run_with_utc_offset_out_of_range(tmp_path):
+    text, line = _offset_24()
+    campaign_path = tmp_path / "bad.toml"
+    campaign_path.write_text(text, encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inbox), "--out", str(out), "--campaign", str(campaign_path)])
+    assert result.exit_code == 2
+    assert f"dòng {line})" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="two [[units]] with the same name (different "
+                   "ids) load silently; every workbook naming either unit then fails as unit-unknown (ambiguous)")
+def test_duplicate_unit_name_is_a_campaign_error():
+    text = _unit_block_edit(DEFAULT, 2, 'name = "Liên đoàn Lao động huyện Phong Thổ"',
+                            'name = "Liên đoàn Lao động huyện Tam Đường"')
+    line = _line_of(text, r'^name = "Liên đoàn Lao động huyện Tam Đường"', nth=1)
+    try:
+        parse_campaign(text, "bad.toml")
+    except CampaignError as exc:
+        assert "khóa “name”" in str(exc)
+        assert f"dòng {line})" in str(exc)
+    else:
+        raise AssertionError("a duplicate unit name was accepted")

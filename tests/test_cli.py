@@ -380,3 +380,13 @@ def test_run_with_an_error_exits_1(tmp_path, campaign):
     status = {u["id"]: u["status"] for u in report["units"]}
     assert status["tam-duong"] == "has-errors"
     assert status["phong-tho"] == "missing"
+
+
+def test_run_inbox_is_a_file(tmp_path):
+    inbox = tmp_path / "hop_thu.xlsx"
+    inbox.write_bytes(b"x")
+    out = tmp_path / "out"
+    result = invoke("run", inbox, "--out", out)
+    assert result.exit_code == 2
+    assert result.output == f"Lỗi: Không tìm thấy thư mục hồ sơ “{inbox}”.\n"
+    assert not out.exists()
