@@ -15,6 +15,7 @@ filled in one test never nominate the same person by accident.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -126,6 +127,7 @@ class Filler:
         if stt_col is not None and not any(label_key(k) == label_key("STT") for k in values):
             if ws.cell(row, stt_col).value is None:
                 ws.cell(row, stt_col, row - h)
+        _fit_row_height(ws, row)
         return row
 
     def _first_blank_row(self, ws: Worksheet, h: int, stt_col: int | None) -> int:
@@ -154,6 +156,7 @@ class Filler:
         height = ws.row_dimensions[h].height
         ws.insert_rows(h, amount)
         _shift_validations(ws, row_from=h, rows=amount)
+        _grow_print_setup(ws, rows=amount, header=h + amount)
         ws.row_dimensions[h].height = None
         ws.row_dimensions[h + amount].height = height
         if ws.freeze_panes:
@@ -196,11 +199,33 @@ def _insert_cols(ws: Worksheet, idx: int, amount: int) -> None:
     widths = {column_index_from_string(k): d.width for k, d in ws.column_dimensions.items() if d.width}
     ws.insert_cols(idx, amount)
     _shift_validations(ws, col_from=idx, cols=amount)
+    _grow_print_setup(ws, cols=amount)
     for col, width in sorted(widths.items(), reverse=True):
         if col >= idx:
             ws.column_dimensions[get_column_letter(col + amount)].width = width
     for i in range(amount):
         ws.column_dimensions[get_column_letter(idx + i)].width = 16
+
+
+def _fit_row_height(ws: Worksheet, row: int) -> None:
+    """Grow the row for wrapped text, as Excel does when a person types (openpyxl does not)."""
+    lines = 1
+    for cell in ws[row]:
+        if isinstance(cell.value, str) and cell.alignment.wrap_text:
+            width = ws.column_dimensions[cell.column_letter].width or 9
+            lines = max(lines, math.ceil(len(cell.value) / (width * 1.2)))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15.75 * lines
+
+
+def _grow_print_setup(ws: Worksheet, *, cols: int = 0, rows: int = 0, header: int | None = None) -> None:
+    """Keep the print area and repeated header row covering the table after an insert."""
+    if ws.print_area:
+        area = CellRange(ws.print_area.split("!")[-1].replace("$", ""))
+        area.expand(right=cols, down=rows)
+        ws.print_area = area.coord
+    if header is not None and ws.print_title_rows:
+        ws.print_title_rows = f"{header}:{header}"
 
 
 def _shift_validations(ws: Worksheet, *, col_from: int = 0, cols: int = 0,
