@@ -17,7 +17,9 @@ Progress = Callable[[str], None]
 
 
 def check_source(source: Source, campaign: Campaign) -> FileResult:
-    return check_file(read_workbook(source.data, source.path, campaign, source.received_at), campaign)
+    result = read_workbook(source.data, source.path, campaign, source.received_at)
+    result.mail = source.mail
+    return check_file(result, campaign)
 
 
 def ignored(skipped: Skipped) -> FileResult:

@@ -32,7 +32,7 @@ _COLUMNS = {
     SHEET_FINDINGS: (("STT", 6), ("Mức độ", 10), ("Mã", 20), ("Đơn vị", 30), ("Tệp", 30), ("Trang", 12),
                      ("Ô", 8), ("Giá trị tìm thấy", 20), ("Nội dung, cách sửa", 80)),
     SHEET_FILES: (("STT", 6), ("Tệp", 40), ("Trạng thái", 16), ("Đơn vị", 30), ("Thời điểm nhận", 18),
-                  ("Lý do", 20), ("SHA-256", 66)),
+                  ("Lý do", 20), ("Người gửi", 30), ("Tiêu đề thư", 40), ("SHA-256", 66)),
 }
 _FIELDS = {COLLECTIVE: ("name", "summary", "vote", "note"),
            INDIVIDUAL: ("name", "gender", "birth_year", "ethnicity", "position", "workplace", "summary", "vote",
@@ -137,8 +137,9 @@ def _file_rows(result: BatchResult):
     for i, f in enumerate(result.files, 1):
         unit = roster.get(f.unit or "")
         tone = {"rejected": "error", "superseded": "warning"}.get(f.status)
+        sender, subject = (f.mail.sender, f.mail.subject) if f.mail else (None, None)
         yield [i, f.path, FILE_STATUS_WORDS[f.status], unit.name if unit else None, _when(f, result), f.reason,
-               f.sha256], tone
+               sender, subject, f.sha256], tone
 
 
 def write_consolidated(result: BatchResult, path: Path) -> Path:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .mail import MAIL_SUFFIXES, MailInfo, MailNote, read_mail
 from .reader import WORKBOOK_SUFFIXES
 
 
@@ -22,6 +23,7 @@ class Source:
     path: str                        # display path, relative to INBOX, "/" separated
     data: bytes
     received_at: dt.datetime | None  # the mail date, else the file's modification time (aware)
+    mail: MailInfo | None = None     # the mail it came attached to
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,8 @@ def skip_reason(path: Path) -> str | None:
         return "Tệp khóa tạm của Excel/Word (bắt đầu bằng “~$”), không phải hồ sơ."
     if name.startswith(".") or any(p.startswith(".") for p in path.parts[:-1]):
         return "Tệp hoặc thư mục ẩn."
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        return f"Không phải bảng tính Excel (đuôi “{path.suffix or 'không có'}”), không đọc."
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES + MAIL_SUFFIXES:
+        return f"Không phải bảng tính Excel hay tệp thư (đuôi “{path.suffix or 'không có'}”), không đọc."
     return None
 
 
@@ -75,4 +77,22 @@ def scan(inbox: Path) -> Iterator[Source | Skipped]:
         if reason:
             yield Skipped(rel, reason, _sha256(path))
             continue
-        yield Source(rel, path.read_bytes(), file_time(path))
+        if path.suffix.lower() in MAIL_SUFFIXES:
+            yield from _mail_sources(path, rel)
+        else:
+            yield Source(rel, path.read_bytes(), file_time(path))
+
+
+def is_workbook_name(name: str) -> bool:
+    return not name.startswith("~$") and Path(name).suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def _mail_sources(path: Path, rel: str) -> Iterator[Source | Skipped]:
+    try:
+        for item in read_mail(path, rel, is_workbook_name):
+            if isinstance(item, MailNote):
+                yield Skipped(item.path, item.reason, item.sha256)
+            else:
+                yield Source(item.path, item.data, item.info.date or file_time(path), item.info)
+    except Exception as exc:   # a broken mail file is listed, and the batch goes on
+        yield Skipped(rel, f"Không đọc được tệp thư: {exc}.", _sha256(path))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .findings import Finding, Severity
+from .mail import MailInfo
 from .roster import Unit
 
 COLLECTIVE, INDIVIDUAL = "collective", "individual"
@@ -105,6 +106,7 @@ class FileResult:
     path: str                      # relative to INBOX (or "mail.mbox#3/attachment.xlsx")
     sha256: str | None = None
     received_at: dt.datetime | None = None
+    mail: MailInfo | None = None   # sender, subject, date, attachment name when it came by mail
     status: str = ACCEPTED
     reason: str | None = None      # a finding code when not accepted
     unit: str | None = None        # the unit it belongs to, when known (also for rejected files)
