@@ -24,7 +24,9 @@ def merge(files: list[FileResult], campaign: Campaign, generated_at: dt.datetime
     units = [_unit_result(unit, accepted.get(unit.id), files) for unit in campaign.roster]
     _hold_out_unused(files)
     extra.extend(_missing(units))
-    findings = [f for file in files for f in file.findings] + extra
+    # A superseded file's own problems are no longer the unit's to fix: its rows are listed as
+    # replaced, and the unit-superseded warning names it.
+    findings = [f for file in files if file.status != SUPERSEDED for f in file.findings] + extra
     return BatchResult(campaign=campaign, generated_at=generated_at, files=files, units=units,
                        findings=findings)
 

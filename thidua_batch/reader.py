@@ -175,7 +175,7 @@ def _label_matches(text: object, field: Field) -> bool:
 class _WorkbookReader:
     def __init__(self, book: _Book, result: FileResult, campaign: Campaign):
         self.book, self.result, self.campaign = book, result, campaign
-        self.birth_years = (1920, campaign.year - 15)
+        self.birth_years = schema.birth_years(campaign.year)
 
     def read(self) -> None:
         try:

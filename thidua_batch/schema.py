@@ -47,6 +47,14 @@ LIST_UNITS, LIST_GENDER, LIST_YES_NO = "D", "E", "F"
 NAME_UNITS, NAME_GENDER, NAME_YES_NO = "ds_don_vi", "ds_gioi_tinh", "ds_co_khong"
 
 GENDERS = ("Nam", "Nữ")
+# Năm sinh is valid from BIRTH_YEAR_MIN to the campaign year minus ADULT_AGE (template and reader).
+BIRTH_YEAR_MIN = 1920
+ADULT_AGE = 15
+
+
+def birth_years(campaign_year: int) -> tuple[int, int]:
+    return BIRTH_YEAR_MIN, campaign_year - ADULT_AGE
+
 YES, NO = "Có", "Không"
 
 UNIT_FIELDS: tuple[Field, ...] = (

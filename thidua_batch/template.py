@@ -28,8 +28,6 @@ DATA_ROWS = 300         # rows under the header left unlocked for units to fill
 HEADER_ROW = 3          # title on row 1, a hint on row 2; the reader finds the header by its labels
 DATE_FORMAT = "dd/mm/yyyy"
 FONT = "Times New Roman"
-YEAR_MIN = 1920          # the reader accepts birth years from 1920 to (campaign year - 15)
-ADULT_AGE = 15
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -90,7 +88,7 @@ def build_workbook(campaign: Campaign, unit: Unit | None = None) -> Workbook:
     _write_unit_sheet(unit_ws, unit)
     quota_c = unit.collectives if unit else BLANK_ROWS
     quota_i = unit.individuals if unit else BLANK_ROWS
-    years = (YEAR_MIN, campaign.year - ADULT_AGE)
+    years = schema.birth_years(campaign.year)
     _write_nomination_sheet(coll_ws, schema.COLLECTIVE_FIELDS, _collective_title(unit), quota_c, years)
     _write_nomination_sheet(ind_ws, schema.INDIVIDUAL_FIELDS, _individual_title(unit), quota_i, years)
     wb.active = 0

@@ -1,0 +1,75 @@
+"""The golden sample: samples/inbox in, the committed expected summary out (the whole flow).
+
+Regenerate after a deliberate change with `UPDATE_GOLDEN=1 pytest tests/test_golden.py`,
+and read the diff of tests/golden/samples.json before committing it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import shutil
+from pathlib import Path
+
+from docx import Document
+from openpyxl import load_workbook
+
+from thidua_batch.batch import run_batch
+from thidua_batch.campaign import load_campaign
+from thidua_batch.outputs import write_outputs
+from thidua_batch.report import to_report
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden" / "samples.json"
+
+
+def _make_samples():
+    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples" / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def summary(report: dict) -> dict:
+    return {
+        "stats": report["stats"],
+        "valid": report["valid"],
+        "files": [[f["path"], f["status"], f["unit"], f["received_at"], f["reason"]] for f in report["files"]],
+        "units": [[u["id"], u["status"], u["submitted"], u["in_decision"], u["file"]] for u in report["units"]],
+        "findings": [[f["code"], f["severity"], f["unit"], f["file"], f["sheet"], f["cell"], f["value"]]
+                     for f in report["findings"]],
+    }
+
+
+def test_samples_inbox_gives_the_expected_report(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(ROOT / "samples" / "inbox", inbox)
+    assert _make_samples().touch(inbox) == []   # git keeps no mtimes: the received times come from RECEIVED
+    campaign = load_campaign()
+    result = run_batch(inbox, campaign, now=dt.datetime(2020, 12, 21, 8, 0, tzinfo=campaign.tz))
+    out = tmp_path / "out"
+    write_outputs(result, out)
+    got = summary(json.loads((out / "report.json").read_text("utf-8")))
+    assert got == summary(to_report(result))
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    expected = json.loads(GOLDEN.read_text("utf-8"))
+    assert got == expected
+
+    # The outputs agree with the report: the decision names exactly who is in it.
+    decision = "\n".join(p.text for p in Document(out / "du_thao_quyet_dinh_khen_thuong.docx").paragraphs)
+    tables = Document(out / "du_thao_quyet_dinh_khen_thuong.docx").tables
+    annex = "\n".join(cell.text for table in tables for row in table.rows for cell in row.cells)
+    stats = got["stats"]
+    assert f"{stats['collectives_in_decision']:02d} tập thể và {stats['individuals_in_decision']} cá nhân" in decision
+    chosen = {n.name for n in result.in_decision("individual")}
+    held = {n.name for n in result.all_nominations("individual")} - chosen
+    assert chosen and held
+    assert all(name in annex for name in chosen)
+    assert not any(name in annex for name in held)
+    people = load_workbook(out / "tong_hop_khen_thuong.xlsx", read_only=True)["Cá nhân"]
+    assert sum(1 for _ in people.iter_rows(min_row=2)) == stats["individuals"] + 3   # + the superseded file's rows
+    letters = sorted(p.stem for p in (out / "phan_hoi").glob("*.docx"))
+    assert letters == sorted(u[0] for u in got["units"] if u[1] != "missing")
