@@ -24,10 +24,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import io
 import re
+import struct
 import typing
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -316,18 +317,28 @@ def common_parts(result: BatchResult) -> dict[str, object]:
     return {"org": org, "header": header, "signer": signer, "campaign": info, "issue": issue, "award": award}
 
 
-def board_context(result: BatchResult, common: dict[str, object] | None = None) -> BoardContext:
+def board_context(result: BatchResult, common: dict[str, object] | None = None,
+                  index: UnitIndex | None = None) -> BoardContext:
     common = common or common_parts(result)
     c = result.campaign
-    collectives = result.in_decision(COLLECTIVE)
-    individuals = result.in_decision(INDIVIDUAL)
+    collectives = in_decision(result, COLLECTIVE)
+    individuals = in_decision(result, INDIVIDUAL)
     n, m = len(collectives), len(individuals)
     total_c, total_i = c.award.per_collective * n, c.award.per_individual * m
     decision = DecisionInfo(collectives=n, individuals=m, recipients=_recipients(n, m),
                             total_collectives=money(total_c), total_individuals=money(total_i),
                             total=money(total_c + total_i), total_words=money_words(total_c + total_i))
     return BoardContext(**common, can_cu=_ending(c.can_cu), noi_nhan=_ending(c.noi_nhan), decision=decision,
-                        annex=_annex(result, collectives, individuals), summary=_summary(result))
+                        annex=_annex(result, collectives, individuals),
+                        summary=_summary(result, index or UnitIndex(result)))
+
+
+def in_decision(result: BatchResult, kind: str) -> list[Nomination]:
+    """`result.in_decision(kind)`: roster order, each unit's rows as listed; with the roster
+    positions looked up once (Roster.order scans the roster, quadratic for thousands of units)."""
+    position = {unit.id: i for i, unit in enumerate(result.campaign.roster)}
+    files = sorted(result.accepted_files(), key=lambda f: position.get(f.unit, len(position)))
+    return [n for f in files for n in f.nominations(kind) if n.in_decision]
 
 
 def _annex_rows(result: BatchResult, nominations: list[Nomination], with_detail: bool) -> list[AnnexRow]:
@@ -407,12 +418,12 @@ def _held_out_line(ur: UnitResult, findings: list[Finding]) -> str | None:
     return f"{name} ({STATUS_WORDS[ur.status].lower()}): {what} chưa đưa vào dự thảo ({'; '.join(reasons)})."
 
 
-def _summary(result: BatchResult) -> SummaryInfo:
+def _summary(result: BatchResult, index: UnitIndex) -> SummaryInfo:
     rows = []
     held_out = []
     totals = [0] * 6
     for stt, ur in enumerate(result.units, start=1):
-        findings = unit_findings(result, ur)
+        findings = index.findings(ur)
         q, s, d = ur.quota, ur.submitted, ur.in_decision
         rows.append(SummaryRow(stt=str(stt), unit=_s(ur.unit.name), quota=f"{q.collectives}/{q.individuals}",
                                submitted="—" if ur.file is None else f"{s.collectives}/{s.individuals}",
@@ -434,23 +445,55 @@ def _summary(result: BatchResult) -> SummaryInfo:
         units_expected=len(result.units), units_submitted=len(result.units) - missing, units_missing=missing,
         files=len(files), files_accepted=count(ACCEPTED), files_rejected=count(REJECTED),
         files_superseded=count(SUPERSEDED), files_ignored=count(IGNORED),
-        collectives=len(result.nominations(COLLECTIVE)), individuals=len(result.nominations(INDIVIDUAL)),
+        collectives=sum(len(f.collectives) for f in result.accepted_files()),
+        individuals=sum(len(f.individuals) for f in result.accepted_files()),
         errors=result.count(Severity.ERROR), warnings=result.count(Severity.WARNING),
         rows=rows, total=total, held_out=held_out)
 
 
 # ---------------------------------------------------------------------- letters
 
+class UnitIndex:
+    """Files and findings of each unit, found in one pass over the result (a run may have
+    thousands of units: looking them up unit by unit would be quadratic)."""
+
+    def __init__(self, result: BatchResult):
+        self._file_pos = {id(f): i for i, f in enumerate(result.files)}
+        self._files: dict[str, list[FileResult]] = {}
+        for file in result.files:
+            if file.unit:
+                self._files.setdefault(file.unit, []).append(file)
+        self._finding_pos = {id(f): i for i, f in enumerate(result.findings)}
+        self._by_unit: dict[str, list[Finding]] = {}
+        self._by_file: dict[str, list[Finding]] = {}
+        for finding in result.findings:
+            if finding.unit is not None:
+                self._by_unit.setdefault(finding.unit, []).append(finding)
+            elif finding.file is not None:
+                self._by_file.setdefault(finding.file, []).append(finding)
+
+    def files(self, ur: UnitResult) -> list[FileResult]:
+        """Every file the unit sent (accepted, superseded or rejected), in the result's order."""
+        found = {id(f): f for f in self._files.get(ur.unit.id, ())}
+        found.update((id(f), f) for f in ur.files)
+        return sorted(found.values(), key=lambda f: self._file_pos.get(id(f), len(self._file_pos)))
+
+    def findings(self, ur: UnitResult, files: list[FileResult] | None = None) -> list[Finding]:
+        """Findings about this unit or about a file it sent, in the result's order."""
+        found = {id(f): f for f in self._by_unit.get(ur.unit.id, ())}
+        for file in self.files(ur) if files is None else files:
+            found.update((id(f), f) for f in self._by_file.get(file.path, ()))
+        return sorted(found.values(), key=lambda f: self._finding_pos[id(f)])
+
+
 def unit_files(result: BatchResult, ur: UnitResult) -> list[FileResult]:
     """Every file the unit sent (accepted, superseded or rejected), in the result's order."""
-    mine = {id(f) for f in ur.files}
-    return [f for f in result.files if id(f) in mine or f.unit == ur.unit.id]
+    return UnitIndex(result).files(ur)
 
 
 def unit_findings(result: BatchResult, ur: UnitResult) -> list[Finding]:
     """Findings about this unit or about a file it sent, in the result's order."""
-    paths = {f.path for f in unit_files(result, ur)}
-    return [f for f in result.findings if f.unit == ur.unit.id or (f.unit is None and f.file in paths)]
+    return UnitIndex(result).findings(ur)
 
 
 _FILE_STATUS = {
@@ -492,8 +535,8 @@ def _finding_rows(findings: list[Finding], used_file: str | None) -> list[Findin
     rows = []
     for stt, f in enumerate(findings, start=1):
         place = _s(f.place)
-        if f.file and f.file != used_file:
-            place = (place + "\n" if place else "") + f"tệp “{_s(f.file)}”"
+        if f.file and f.file != used_file:  # about another file the unit sent: name it
+            place = f"{place}\ntrong tệp “{_s(f.file)}”" if place else f"Cả tệp “{_s(f.file)}”"
         place = place or ("Cả tệp" if f.file else "—")
         value = _s(f.value)
         if len(value) > _VALUE_LIMIT:
@@ -515,9 +558,10 @@ def _verdict(errors: int, warnings: int, infos: int) -> str:
     return "Hồ sơ không có lỗi; có thông tin dưới đây để đơn vị biết:"
 
 
-def letter_info(result: BatchResult, ur: UnitResult) -> LetterInfo:
-    files = unit_files(result, ur)
-    findings = unit_findings(result, ur)
+def letter_info(result: BatchResult, ur: UnitResult, index: UnitIndex | None = None) -> LetterInfo:
+    index = index or UnitIndex(result)
+    files = index.files(ur)
+    findings = index.findings(ur, files)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     infos = len(findings) - errors - warnings
@@ -538,9 +582,10 @@ def letter_info(result: BatchResult, ur: UnitResult) -> LetterInfo:
         errors=errors, warnings=warnings, has_errors=errors > 0, verdict=_verdict(errors, warnings, infos))
 
 
-def letter_units(result: BatchResult) -> list[UnitResult]:
+def letter_units(result: BatchResult, index: UnitIndex | None = None) -> list[UnitResult]:
     """The units that sent something (any file attributed to them), in roster order."""
-    return [ur for ur in result.units if unit_files(result, ur)]
+    index = index or UnitIndex(result)
+    return [ur for ur in result.units if index.files(ur)]
 
 
 # ====================================================================== rendering
@@ -551,9 +596,9 @@ def _environment() -> Environment:
 
 _RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CELL_TAGS = re.compile(r"\{[{%]-?\s*(tc|colspan|cellbg|vm|hm)\b")
-_LISTING_CHARS = re.compile("[\t\n\a\f]")
+# A tab, line break, bell or form feed inside a text run (docxtpl's "listing" characters).
+_LISTING_CHARS = re.compile("<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
 
 
 class CompiledTemplate:
@@ -574,14 +619,12 @@ class CompiledTemplate:
         self.sources: dict[str, str] = {}
         self.parts: list[tuple[str, object]] = []
         self.cell_tags = False
-        static = io.BytesIO()
-        with zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info, blob in entries:
-                if _RENDERED_PART.match(info.filename) and b"{" in blob:
-                    self._compile(info.filename, blob)
-                else:
-                    zout.writestr(_zip_info(info.filename), blob)
-        self.static = static.getvalue()
+        self.static = _Zip()
+        for info, blob in entries:
+            if _RENDERED_PART.match(info.filename) and b"{" in blob:
+                self._compile(info.filename, blob)
+            else:
+                self.static.add(info.filename, blob)
 
     def _compile(self, name: str, blob: bytes) -> None:
         try:
@@ -603,7 +646,7 @@ class CompiledTemplate:
             xml = template.render(context)
         except TemplateError as exc:
             raise DraftTemplateError(f"Mẫu văn bản “{self.path.name}”: lỗi khi điền dữ liệu: {exc}.") from exc
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _LISTING_CHARS.search(xml):
             xml = self._docxtpl.resolve_listing(xml)
@@ -616,18 +659,47 @@ class CompiledTemplate:
 
     def render(self, context: dict[str, object]) -> bytes:
         """The filled document as .docx bytes."""
-        out = io.BytesIO(self.static)
-        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zout:
-            for name, template in self.parts:
-                zout.writestr(_zip_info(name), self.render_part(template, context))
-        return out.getvalue()
+        out = self.static.copy()
+        for name, template in self.parts:
+            out.add(name, self.render_part(template, context))
+        return out.finish()
 
 
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    return info
+class _Zip:
+    """A minimal zip writer. The template's unchanged parts are compressed once; a document
+    copies them and adds its rendered parts (zipfile would re-read or re-compress them).
+    Fixed times (1980-01-01) so that the same input gives the same bytes."""
+
+    _LOCAL = struct.Struct("<IHHHHHIIIHH")
+    _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+    _END = struct.Struct("<IHHHHIIH")
+    _DATE = (0 << 9) | (1 << 5) | 1
+    _UTF8 = 0x800
+
+    def __init__(self):
+        self.blob = bytearray()
+        self.central: list[bytes] = []
+
+    def add(self, name: str, data: bytes) -> None:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = packer.compress(data) + packer.flush()
+        crc, raw, offset = zlib.crc32(data), name.encode("utf-8"), len(self.blob)
+        self.blob += self._LOCAL.pack(0x04034B50, 20, self._UTF8, 8, 0, self._DATE, crc, len(packed), len(data),
+                                      len(raw), 0) + raw + packed
+        self.central.append(self._CENTRAL.pack(0x02014B50, 0x0314, 20, self._UTF8, 8, 0, self._DATE, crc,
+                                               len(packed), len(data), len(raw), 0, 0, 0, 0, 0o100644 << 16,
+                                               offset) + raw)
+
+    def copy(self) -> _Zip:
+        other = _Zip()
+        other.blob, other.central = bytearray(self.blob), list(self.central)
+        return other
+
+    def finish(self) -> bytes:
+        directory = b"".join(self.central)
+        count = len(self.central)
+        end = self._END.pack(0x06054B50, 0, 0, count, count, len(directory), len(self.blob), 0)
+        return bytes(self.blob) + directory + end
 
 
 def _syntax_message(path: Path, exc: TemplateError) -> str:
@@ -895,9 +967,9 @@ def render_submission(result: BatchResult, templates_dir: str | Path | None = No
 
 
 def render_letter(result: BatchResult, unit: UnitResult, templates_dir: str | Path | None = None,
-                  common: dict[str, object] | None = None) -> bytes:
+                  common: dict[str, object] | None = None, index: UnitIndex | None = None) -> bytes:
     common = common or common_parts(result)
-    context = LetterContext(**common, letter=letter_info(result, unit))
+    context = LetterContext(**common, letter=letter_info(result, unit, index))
     return load_template(FEEDBACK_TPL, templates_dir).render(_as_dict(context))
 
 
@@ -910,7 +982,8 @@ def write_drafts(result: BatchResult, out_dir: Path, templates_dir: Path | None 
     out_dir = Path(out_dir)
     templates = {name: load_template(name, templates_dir) for name in TEMPLATE_FILES}
     common = common_parts(result)
-    board = _as_dict(board_context(result, common))
+    index = UnitIndex(result)
+    board = _as_dict(board_context(result, common, index))
     written = []
     for name, target in ((DECISION_TPL, out_dir / DECISION_FILE), (SUBMISSION_TPL, out_dir / SUBMISSION_FILE)):
         data = templates[name].render(board)
@@ -920,8 +993,8 @@ def write_drafts(result: BatchResult, out_dir: Path, templates_dir: Path | None 
     letters_dir = out_dir / FEEDBACK_DIR
     letter_template = templates[FEEDBACK_TPL]
     sent = set()
-    for ur in letter_units(result):
-        context = _as_dict(LetterContext(**common, letter=letter_info(result, ur)))
+    for ur in letter_units(result, index):
+        context = _as_dict(LetterContext(**common, letter=letter_info(result, ur, index)))
         target = letters_dir / f"{ur.unit.id}.docx"
         data = letter_template.render(context)
         with atomic_path(target) as tmp:
