@@ -75,7 +75,8 @@ def build(campaign: Campaign, sent: list[Sent], extra_findings: list[Finding] = 
         accepted = next((f for f in attributed if f.status == ACCEPTED), None)
         if accepted is None:
             units.append(UnitResult(unit, MISSING, Counts(), Counts(), None, attributed))
-            findings.append(Finding("unit-missing", f"{unit.name}: chưa nhận được hồ sơ nào.", unit=unit.id))
+            why = "các tệp đơn vị gửi đều không dùng được" if attributed else "chưa nhận được hồ sơ nào"
+            findings.append(Finding("unit-missing", f"{unit.name}: {why}.", unit=unit.id))
             continue
         in_c = _decide(accepted.collectives, unit.collectives, "tập thể")
         in_i = _decide(accepted.individuals, unit.individuals, "cá nhân")

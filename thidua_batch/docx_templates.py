@@ -228,11 +228,8 @@ def table(container, widths_mm: list[float], rows: int = 1, borders: bool = True
     t = container.add_table(rows=rows, cols=len(widths_mm))
     t.style = container.part.document.styles["Table Grid"] if borders else None
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
+    t.autofit = False  # w:tblLayout fixed
     tbl_pr = t._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths_mm) / 25.4 * 1440)))
     width.set(qn("w:type"), "dxa")
@@ -240,7 +237,7 @@ def table(container, widths_mm: list[float], rows: int = 1, borders: bool = True
     if old is not None:
         tbl_pr.replace(old, width)
     else:
-        tbl_pr.append(width)
+        _insert_tblpr(tbl_pr, width)
     if not borders:
         _no_borders(t)
     for col, w in zip(t.columns, widths_mm):
@@ -261,20 +258,36 @@ def add_row(t, widths_mm):
     return row
 
 
+# Child order of w:tblPr in the OOXML schema (Word rejects a file that breaks it).
+_TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+                "tblLook", "tblCaption", "tblDescription")
+
+
+def _insert_tblpr(tbl_pr, element) -> None:
+    rank = _TBLPR_ORDER.index(element.tag.split("}")[1])
+    for child in tbl_pr:
+        name = child.tag.split("}")[1]
+        if name in _TBLPR_ORDER and _TBLPR_ORDER.index(name) > rank:
+            child.addprevious(element)
+            return
+    tbl_pr.append(element)
+
+
 def _no_borders(t) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    t._tbl.tblPr.append(borders)
+    _insert_tblpr(t._tbl.tblPr, borders)
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), "0")
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    t._tbl.tblPr.append(margins)
+    _insert_tblpr(t._tbl.tblPr, margins)
 
 
 def repeat_header(row) -> None:
@@ -495,7 +508,7 @@ def _annex(doc) -> None:
 
 # ---------------------------------------------------------------- the submission (tờ trình)
 
-SUMMARY_WIDTHS = [12, 45, 19, 19, 22, 48]
+SUMMARY_WIDTHS = [12, 45, 21, 21, 22, 44]
 
 
 def build_submission() -> Document:

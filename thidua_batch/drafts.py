@@ -537,7 +537,7 @@ def _finding_rows(findings: list[Finding], used_file: str | None) -> list[Findin
         place = _s(f.place)
         if f.file and f.file != used_file:  # about another file the unit sent: name it
             place = f"{place}\ntrong tệp “{_s(f.file)}”" if place else f"Cả tệp “{_s(f.file)}”"
-        place = place or ("Cả tệp" if f.file else "—")
+        place = place or ("Cả tệp" if f.file else "Cả hồ sơ")
         value = _s(f.value)
         if len(value) > _VALUE_LIMIT:
             value = value[:_VALUE_LIMIT - 1] + "…"
