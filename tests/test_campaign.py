@@ -147,8 +147,6 @@ def test_load_campaign_from_path_equals_default(tmp_path, campaign):
     assert loaded.source == str(path)
 
 
-@pytest.mark.xfail(strict=True, reason="Roster defines no __eq__, so two loads of the same campaign "
-                   "file never compare equal (Campaign equality degrades to roster identity)")
 def test_same_campaign_loaded_twice_is_equal(campaign):
     assert load_campaign() == campaign
 
@@ -317,8 +315,6 @@ def test_parse_bad_toml_syntax_names_the_line():
     assert f"line {line}," in message
 
 
-@pytest.mark.xfail(strict=True, reason="TOML syntax errors show tomllib's English text "
-                   "('Invalid value (at line 5, column 8)') instead of a Vietnamese 'dòng 5, cột 8'")
 def test_parse_bad_toml_syntax_line_in_vietnamese():
     text, _, line = _broken_syntax()
     with pytest.raises(CampaignError) as info:
@@ -326,8 +322,6 @@ def test_parse_bad_toml_syntax_line_in_vietnamese():
     assert f"dòng {line}" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="_Locator.line_of only finds 'key =' lines, so a misspelt "
-                   "table header ([awrd]) is reported without its line number")
 def test_parse_unknown_root_table_names_its_line():
     text = DEFAULT.replace("[award]", "[awrd]", 1)
     line = _line_of(text, r"^\[awrd\]")
@@ -469,8 +463,6 @@ def _offset_24() -> tuple[str, int]:
     return text, _line_of(text, r"^utc_offset_hours = 24")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="_validate does not bound utc_offset_hours: "
-                   "24 loads, then Campaign.tz raises a bare ValueError when the batch runs")
 def test_utc_offset_out_of_range_is_a_campaign_error():
     text, line = _offset_24()
     try:
@@ -482,8 +474,6 @@ def test_utc_offset_out_of_range_is_a_campaign_error():
         raise AssertionError("utc_offset_hours = 24 was accepted")
 
 
-@pytest.mark.xfail(strict=True, reason="utc_offset_hours = 24 passes validation, so `run` dies with a "
-                   "ValueError traceback (exit 1) instead of a Vietnamese message with exit 2")
 def test_cli_run_with_utc_offset_out_of_range(tmp_path):
     text, line = _offset_24()
     campaign_path = tmp_path / "bad.toml"
@@ -497,8 +487,6 @@ def test_cli_run_with_utc_offset_out_of_range(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="two [[units]] with the same name (different "
-                   "ids) load silently; every workbook naming either unit then fails as unit-unknown (ambiguous)")
 def test_duplicate_unit_name_is_a_campaign_error():
     text = _unit_block_edit(DEFAULT, 2, 'name = "Liên đoàn Lao động huyện Phong Thổ"',
                             'name = "Liên đoàn Lao động huyện Tam Đường"')

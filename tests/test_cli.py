@@ -73,15 +73,12 @@ def test_command_help_is_vietnamese(command, words):
             assert word in result.output, (command, word)
 
 
-@pytest.mark.xfail(strict=True, reason="click's own help texts stay English ('Show this message and exit.', "
-                   "'Show the version and exit.'); domain.md wants every printed message in Vietnamese")
 def test_help_option_text_is_vietnamese():
     result = invoke("--help")
     assert "Show this message and exit." not in result.output
     assert "Show the version and exit." not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="click usage errors stay English ('Error: Missing option \\'--out\\'.')")
 def test_usage_error_is_vietnamese(tmp_path):
     result = invoke("template")
     assert result.exit_code == 2

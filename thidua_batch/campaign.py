@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .roster import Roster, Unit
+from .roster import Roster, Unit, core_name
 
 
 class CampaignError(Exception):
@@ -138,6 +138,15 @@ _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE:
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+_AT = re.compile(r"at line (\d+), column (\d+)")
+
+
+def _where(message: str) -> str:
+    """tomllib says "(at line 5, column 8)"; say it in Vietnamese too."""
+    m = _AT.search(message)
+    return f" ở dòng {m.group(1)}, cột {m.group(2)}" if m else ""
+
+
 def default_campaign_text() -> str:
     return resources.files("thidua_batch").joinpath("data/vhcs-2020.toml").read_text("utf-8")
 
@@ -158,7 +167,7 @@ def parse_campaign(text: str, source: str) -> Campaign:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"Tệp chiến dịch {source} sai cú pháp TOML: {exc}") from exc
+        raise CampaignError(f"Tệp chiến dịch {source} sai cú pháp TOML{_where(str(exc))}: {exc}") from exc
     locate = _Locator(text, source)
     _validate(data, locate)
     return _build(data, source)
@@ -182,7 +191,7 @@ class _Locator:
                     if index is None or seen == index:
                         start = n
                         break
-        pattern = re.compile(r"^\s*\"?" + re.escape(key) + r"\"?\s*=")
+        pattern = re.compile(r"^\s*(\"?" + re.escape(key) + r"\"?\s*=|\[\[?\s*" + re.escape(key) + r"\s*\]\]?)")
         for n in range(start, len(self.lines)):
             if n > start and table and self.lines[n].lstrip().startswith("["):
                 break
@@ -206,6 +215,7 @@ def _validate(data: dict, locate: _Locator) -> None:
     if not units:
         raise locate.fail("", "units", "phải có ít nhất một đơn vị")
     seen: set[str] = set()
+    cores: dict[str, str] = {}
     for i, unit in enumerate(units):
         if not isinstance(unit, dict):
             raise locate.fail("units", "units", "mỗi đơn vị phải là một bảng [[units]]", i)
@@ -218,9 +228,16 @@ def _validate(data: dict, locate: _Locator) -> None:
         if unit["id"] in seen:
             raise locate.fail("units", "id", f"mã đơn vị “{unit['id']}” bị trùng", i)
         seen.add(unit["id"])
+        for key, name in [("name", unit["name"])] + [("aliases", a) for a in unit.get("aliases", [])]:
+            other = cores.setdefault(core_name(name), unit["id"])
+            if other != unit["id"]:
+                raise locate.fail("units", key, f"tên “{name}” trùng với tên của đơn vị “{other}”: mọi tên "
+                                  "đơn vị (kể cả tên khác) phải phân biệt được với nhau", i)
         for key in ("collectives", "individuals"):
             if unit[key] < 0:
                 raise locate.fail("units", key, f"chỉ tiêu không được âm (đang là {unit[key]})", i)
+    if not -12 <= data["utc_offset_hours"] <= 14:
+        raise locate.fail("", "utc_offset_hours", "múi giờ phải trong khoảng -12 đến 14 (Việt Nam: 7)")
     checks = data["checks"]
     if checks["quorum_denominator"] <= 0 or not 0 < checks["quorum_numerator"] <= checks["quorum_denominator"]:
         raise locate.fail("checks", "quorum_numerator", "tỷ lệ dự họp phải là một phân số trong khoảng (0, 1]")

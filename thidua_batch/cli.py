@@ -26,7 +26,86 @@ class Stop(click.ClickException):
         click.echo(f"Lỗi: {self.format_message()}", err=True)
 
 
-campaign_option = click.option("--campaign", "campaign_path", type=click.Path(dir_okay=False, path_type=Path),
+class _Command(click.Command):
+    """click's help and usage texts, in Vietnamese."""
+
+    def get_help_option(self, ctx: click.Context):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Hiện hướng dẫn này rồi thoát."
+        return option
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [p.replace("[OPTIONS]", "[TÙY CHỌN]") for p in super().collect_usage_pieces(ctx)]
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Cách dùng: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = [(name, text.replace("[required]", "[bắt buộc]"))
+                   for param in self.get_params(ctx)
+                   if isinstance(param, click.Option) and (record := param.get_help_record(ctx))
+                   for name, text in [record]]
+        if records:
+            with formatter.section("Tùy chọn"):
+                formatter.write_dl(records)
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _Command.format_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, cmd.get_short_help_str(formatter.width)) for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Lệnh"):
+                formatter.write_dl(rows)
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [p.replace("COMMAND [ARGS]...", "LỆNH [THAM SỐ]...") for p in super().collect_usage_pieces(ctx)]
+
+    def main(self, *args, **kwargs):
+        """Run with click's errors said in Vietnamese (exit 2 for a wrong call)."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "thidua-batch"
+            click.echo(f"Lỗi: {_usage_message(exc)}\nXem hướng dẫn: {where} --help", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    param = getattr(exc, "param", None)
+    hint = "/".join(param.opts) if param is not None and param.param_type_name == "option" else (
+        param.human_readable_name if param is not None else "")
+    if isinstance(exc, click.MissingParameter):
+        kind = "tùy chọn" if param is not None and param.param_type_name == "option" else "tham số"
+        return f"thiếu {kind} bắt buộc {hint}" + ("" if hint.endswith(".") else ".")
+    if isinstance(exc, click.NoSuchOption):
+        return f"không có tùy chọn “{exc.option_name}”."
+    if isinstance(exc, click.BadParameter):
+        return f"giá trị không hợp lệ cho {hint}: {exc.message}"
+    if exc.message.startswith("No such command"):
+        return f"không có lệnh {exc.message.split(' ', 3)[-1].rstrip('.')}."
+    if exc.message.startswith("Got unexpected extra argument"):
+        return f"thừa tham số: {exc.message.split('(', 1)[-1].rstrip(')')}."
+    return exc.message
+
+
+campaign_option = click.option("--campaign", "campaign_path", metavar="TỆP",
+                               type=click.Path(dir_okay=False, path_type=Path),
                                help="Tệp TOML mô tả chiến dịch (mặc định: Kế hoạch 199/KH-LĐLĐ năm 2020).")
 
 
@@ -37,16 +116,17 @@ def _campaign(path: Path | None) -> Campaign:
         raise Stop(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="thidua-batch")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="thidua-batch", help="Hiện phiên bản rồi thoát.",
+                      message="%(prog)s, phiên bản %(version)s")
 def main() -> None:
     """thidua-batch: mẫu biểu, kiểm tra và tổng hợp hồ sơ đề nghị khen thưởng của các đơn vị."""
 
 
 @main.command()
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi mẫu biểu.")
-@click.option("--unit", "unit_id", help="Mã đơn vị: ghi mẫu đã điền sẵn tên đơn vị này.")
+@click.option("--unit", "unit_id", metavar="MÃ", help="Mã đơn vị: ghi mẫu đã điền sẵn tên đơn vị này.")
 @click.option("--all-units", is_flag=True, help="Ghi mẫu trắng và một mẫu cho từng đơn vị trong danh sách.")
 @campaign_option
 def template(out_dir: Path, unit_id: str | None, all_units: bool, campaign_path: Path | None) -> None:
@@ -65,12 +145,15 @@ def template(out_dir: Path, unit_id: str | None, all_units: bool, campaign_path:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, metavar="TỆP...", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @campaign_option
 def check(files: tuple[Path, ...], as_json: bool, campaign_path: Path | None) -> None:
     """Kiểm tra từng tệp Excel của đơn vị, in các lỗi theo trang và ô."""
     campaign = _campaign(campaign_path)
+    absent = [str(f) for f in files if not f.is_file()]
+    if absent:
+        raise Stop("Không tìm thấy tệp: " + ", ".join(absent))
     results = batch.check_paths(files, campaign)
     if as_json:
         click.echo(dumps({"files": [file_entry(r, campaign) for r in results],
@@ -95,10 +178,10 @@ def _print_file(result: FileResult, campaign: Campaign) -> None:
 
 @main.command()
 @click.argument("inbox", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi kết quả.")
 @click.option("--json", "as_json", is_flag=True, help="In report.json ra màn hình thay cho bản tóm tắt.")
-@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--templates", "templates_dir", metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục chứa mẫu Word (*_tpl.docx) thay cho mẫu có sẵn.")
 @campaign_option
 def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, campaign_path: Path | None) -> None:

@@ -385,10 +385,10 @@ def _unit_note(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
         ("tập thể", ur.submitted.collectives, ur.quota.collectives),
         ("cá nhân", ur.submitted.individuals, ur.quota.individuals)) if got > quota]
     if over:
-        parts.append("vượt chỉ tiêu " + ", ".join(over))
+        parts.append(", ".join(over))
     errors = sum(1 for f in findings if f.is_error and f.code != "quota-exceeded")
     if errors:
-        parts.append(f"{errors} lỗi cần sửa")
+        parts.append(f"{errors} lỗi")
     held = _held_out(ur)
     if held:
         parts.append(f"{len(held)} đề nghị chưa đưa vào dự thảo")
@@ -710,6 +710,8 @@ def _syntax_message(path: Path, exc: TemplateError) -> str:
 def template_path(name: str, templates_dir: str | Path | None = None) -> Path:
     """The clerk's template in `templates_dir` when present, else the one shipped with the package."""
     if templates_dir is not None:
+        if not Path(templates_dir).is_dir():
+            raise DraftTemplateError(f"Không tìm thấy thư mục mẫu văn bản “{templates_dir}”.")
         custom = Path(templates_dir) / name
         if custom.exists():
             return custom
@@ -917,12 +919,14 @@ def _unknown_message(path: Path, problems: list[tuple[str, list[str]]]) -> str:
             hint = f" (ở chỗ này chỉ có: {', '.join(possible)})"
         parts.append(f"“{written}”{hint}")
     return (f"Mẫu văn bản “{path.name}” ({path}) dùng biến không có trong dữ liệu: {'; '.join(parts)}. "
-            "Sửa lại tên biến trong tệp Word cho đúng (danh sách biến: xem thidua_batch/drafts.py).")
+            "Sửa lại tên biến trong tệp Word cho đúng.")
 
 
 def check_templates(templates_dir: str | Path | None = None) -> None:
     """Raise DraftTemplateError when a template (the clerk's in `templates_dir`, else the shipped
     one) cannot be opened, has a Jinja syntax error, or uses a variable the context does not have."""
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise DraftTemplateError(f"Không tìm thấy thư mục mẫu văn bản “{templates_dir}”.")
     messages = []
     for name in TEMPLATE_FILES:
         path = template_path(name, templates_dir)

@@ -79,6 +79,12 @@ class Roster:
                 if unit not in bucket:
                     bucket.append(unit)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Roster) and self.units == other.units
+
+    def __hash__(self) -> int:
+        return hash(self.units)
+
     def __iter__(self):
         return iter(self.units)
 
