@@ -1,7 +1,6 @@
 """The Word drafts: read back with python-docx and asserted on their text."""
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import time
@@ -204,6 +203,11 @@ def test_decision_annex_in_roster_order(out, result):
     assert "Danh sách có 6 tập thể và 20 cá nhân./." in lines
 
 
+def test_in_decision_order_matches_the_model(result):
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        assert drafts.in_decision(result, kind) == result.in_decision(kind)
+
+
 def test_decision_leaves_out_held_out_rows(out):
     body = text(decision(out))
     for name in [*factory.OVER_QUOTA_PEOPLE, factory.ERROR_PERSON]:
@@ -282,7 +286,7 @@ def test_submission(out, result):
     rows = {row[1]: row for row in summary[1:]}
     assert [row[1] for row in summary[1:-1]] == [u.name for u in result.campaign.roster]
     assert rows["Liên đoàn Lao động huyện Phong Thổ"][2:5] == ["1/4", "1/5", "1/0"]
-    assert rows["Liên đoàn Lao động huyện Phong Thổ"][5].startswith("Vượt chỉ tiêu: vượt chỉ tiêu cá nhân 5/4")
+    assert rows["Liên đoàn Lao động huyện Phong Thổ"][5] == "Vượt chỉ tiêu: cá nhân 5/4; 5 đề nghị chưa đưa vào dự thảo"
     assert rows["Liên đoàn Lao động huyện Mường Tè"][3:] == ["—", "0/0", "Chưa gửi hồ sơ"]
     assert rows["Liên đoàn Lao động huyện Than Uyên"][5] == "Tệp gửi đến không dùng được"
     assert rows["Liên đoàn Lao động huyện Tân Uyên"][5] == "Dưới chỉ tiêu: gửi sau hạn"
@@ -426,6 +430,11 @@ def test_template_syntax_error(tmp_path):
              ("{%p endfor %}", "{%p endfr %}"))
     with pytest.raises(DraftTemplateError, match="to_trinh_tpl.docx"):
         check_templates(tmp_path)
+
+
+def test_missing_templates_dir(tmp_path):
+    with pytest.raises(DraftTemplateError, match="Không tìm thấy thư mục mẫu văn bản"):
+        check_templates(tmp_path / "khong-co")
 
 
 def test_not_a_docx(tmp_path):
