@@ -298,7 +298,8 @@ def test_submission(out, result):
     assert ("quyết định tặng Bằng khen của Ban Chấp hành Liên đoàn Lao động tỉnh cho 06 tập thể và 20 cá nhân"
             in body)
     assert "Tổng số tiền thưởng: 47.680.000 đồng (Bằng chữ: Bốn mươi bảy triệu sáu trăm tám mươi nghìn đồng)" in body
-    assert "TRƯỞNG BAN" in lines[-1]
+    assert lines[-1] == ""  # the closing paragraph after the signature table
+    assert "TRƯỞNG BAN" in lines[-2]
 
 
 # ---------------------------------------------------------------- the letters

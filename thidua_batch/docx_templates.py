@@ -325,7 +325,8 @@ def cell_para(cell, *runs, **kw):
 def tag_row(t, widths_mm, text: str):
     """A table row holding a docxtpl row tag ({%tr ... %}); the whole row disappears when rendered."""
     row = add_row(t, widths_mm)
-    cell_text(row.cells[0], text)
+    cell = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
+    cell_text(cell, text)  # one cell across the table, so the clerk reads the tag on one line
     return row
 
 
@@ -438,6 +439,8 @@ def signature_table(doc, noi_nhan_lines: list[str], right_lines: list[tuple[str,
     for _ in range(signature_room):
         para(right, "", style=CENTERED)
     para(right, name, style=CENTERED, bold=True)
+    end = para(doc, "", style=SMALL)  # Word ends a body with a paragraph, not a table
+    end.paragraph_format.line_spacing = Pt(1)
     return t
 
 
