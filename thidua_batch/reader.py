@@ -92,8 +92,9 @@ class _Book:
             raise Unreadable("Tệp được đặt mật khẩu nên không đọc được. "
                              "Đề nghị đơn vị gỡ mật khẩu và gửi lại.") from None
         except Exception as exc:  # calamine raises many types for bad input
-            raise Unreadable("Không mở được tệp như một bảng tính Excel (tệp hỏng, bị cắt cụt hoặc không "
-                             f"phải tệp Excel thật): {exc}. Đề nghị đơn vị lưu lại dạng .xlsx và gửi lại.") from None
+            raise Unreadable("Không mở được tệp như một bảng tính Excel (tệp hỏng, bị cắt cụt hoặc không phải "
+                             "tệp Excel thật). Đề nghị đơn vị mở tệp bằng Excel, lưu lại dạng .xlsx và gửi lại. "
+                             f"(Chi tiết kỹ thuật: {exc})") from None
         return cls(data, path, workbook)
 
     def sheet(self, name: str) -> _Sheet:

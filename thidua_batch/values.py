@@ -130,8 +130,8 @@ def parse_yes_no(raw: object) -> str:
 def parse_whole(raw: object) -> int:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 0:
         return int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"\d+", clean(raw)):
-        return int(clean(raw))
+    if isinstance(raw, str) and (m := re.fullmatch(r"(\d+)(?:[.,]0+)?", clean(raw))):
+        return int(m.group(1))
     raise Invalid("Phải là một số nguyên không âm, ví dụ 9.")
 
 
