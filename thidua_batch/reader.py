@@ -14,6 +14,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
@@ -117,7 +118,7 @@ class _Book:
                 xml = zf.read(part)
         except (zipfile.BadZipFile, KeyError, OSError, SafeET.ParseError):
             return {}
-        if b"<f" not in xml and b'"e"' not in xml and b"<x:f" not in xml:
+        if not any(marker in xml for marker in _FORMULA_MARKERS):
             return {}
         return _scan_formula_cells(xml)
 
@@ -141,6 +142,9 @@ class _Book:
         return self._formula_parts
 
 
+# A formula element or an error cell (with or without a namespace prefix); the "<formula1>"
+# of data validations does not count. Plain substring tests: far cheaper than a regex here.
+_FORMULA_MARKERS = (b"<f>", b"<f ", b":f>", b":f ", b't="e"')
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _ATTR_T_ERROR = re.compile(rb'\bt="e"')
@@ -167,10 +171,30 @@ def _sheet_key_matches(name: str, wanted: str) -> bool:
     return label_key(name) == label_key(wanted) or label_key_ascii(name) == label_key_ascii(wanted)
 
 
-def _label_matches(text: object, field: Field) -> bool:
-    if not isinstance(text, str) or not text.strip():
-        return False
-    return _sheet_key_matches(text, field.label)
+_LABEL_MAX = 80   # a header or label is short; long cells (achievements) are never compared
+
+
+@lru_cache(maxsize=4096)
+def _keys(text: str) -> tuple[str, str]:
+    return label_key(text), label_key_ascii(text)
+
+
+@lru_cache(maxsize=64)
+def _field_index(fields: tuple[Field, ...]) -> dict[str, Field]:
+    """Both keys of each field's label → the field."""
+    index: dict[str, Field] = {}
+    for field in fields:
+        for key in _keys(field.label):
+            index.setdefault(key, field)
+    return index
+
+
+def _field_for(text: object, fields: tuple[Field, ...]) -> Field | None:
+    if not isinstance(text, str) or not text.strip() or len(text) > _LABEL_MAX:
+        return None
+    exact, ascii_key = _keys(text)
+    index = _field_index(fields)
+    return index.get(exact) or index.get(ascii_key)
 
 
 class _WorkbookReader:
@@ -242,7 +266,7 @@ class _WorkbookReader:
         formulas = self.book.formula_cells(sheet.name)
         for r, row in enumerate(sheet.rows):
             for c, text in enumerate(row):
-                field = next((f for f in schema.UNIT_FIELDS if _label_matches(text, f)), None)
+                field = _field_for(text, schema.UNIT_FIELDS)
                 if field is not None:
                     if field.key not in self.result.fields:
                         self.result.fields[field.key] = self._cell(sheet, formulas, r, c + 1, field)
@@ -295,10 +319,9 @@ def _find_header(sheet: _Sheet, fields: tuple[Field, ...]) -> tuple[int | None, 
     for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
         for c, text in enumerate(row):
-            for field in fields:
-                if field.key not in columns and _label_matches(text, field):
-                    columns[field.key] = c
-                    break
+            field = _field_for(text, fields)
+            if field is not None and field.key not in columns:
+                columns[field.key] = c
         if len(columns) >= 2 and len(columns) > len(best):
             best_row, best = r, columns
     return best_row, best
