@@ -203,11 +203,6 @@ def test_decision_annex_in_roster_order(out, result):
     assert "Danh sách có 6 tập thể và 20 cá nhân./." in lines
 
 
-def test_in_decision_order_matches_the_model(result):
-    for kind in (COLLECTIVE, INDIVIDUAL):
-        assert drafts.in_decision(result, kind) == result.in_decision(kind)
-
-
 def test_decision_leaves_out_held_out_rows(out):
     body = text(decision(out))
     for name in [*factory.OVER_QUOTA_PEOPLE, factory.ERROR_PERSON]:
@@ -472,3 +467,10 @@ def test_letters_are_fast(tmp_path):
     elapsed = time.perf_counter() - started
     assert len(paths) == 302
     assert elapsed < 10, elapsed
+
+
+def test_a_misnamed_custom_template_is_refused(tmp_path):
+    (tmp_path / "quyet_dinh_tlp.docx").write_bytes(b"")
+    (tmp_path / "quyetdinh_tpl.docx").write_bytes(b"")
+    with pytest.raises(drafts.DraftTemplateError, match="quyetdinh_tpl.docx"):
+        drafts.check_templates(tmp_path)

@@ -321,8 +321,8 @@ def board_context(result: BatchResult, common: dict[str, object] | None = None,
                   index: UnitIndex | None = None) -> BoardContext:
     common = common or common_parts(result)
     c = result.campaign
-    collectives = in_decision(result, COLLECTIVE)
-    individuals = in_decision(result, INDIVIDUAL)
+    collectives = result.in_decision(COLLECTIVE)
+    individuals = result.in_decision(INDIVIDUAL)
     n, m = len(collectives), len(individuals)
     total_c, total_i = c.award.per_collective * n, c.award.per_individual * m
     decision = DecisionInfo(collectives=n, individuals=m, recipients=_recipients(n, m),
@@ -331,14 +331,6 @@ def board_context(result: BatchResult, common: dict[str, object] | None = None,
     return BoardContext(**common, can_cu=_ending(c.can_cu), noi_nhan=_ending(c.noi_nhan), decision=decision,
                         annex=_annex(result, collectives, individuals),
                         summary=_summary(result, index or UnitIndex(result)))
-
-
-def in_decision(result: BatchResult, kind: str) -> list[Nomination]:
-    """`result.in_decision(kind)`: roster order, each unit's rows as listed; with the roster
-    positions looked up once (Roster.order scans the roster, quadratic for thousands of units)."""
-    position = {unit.id: i for i, unit in enumerate(result.campaign.roster)}
-    files = sorted(result.accepted_files(), key=lambda f: position.get(f.unit, len(position)))
-    return [n for f in files for n in f.nominations(kind) if n.in_decision]
 
 
 def _annex_rows(result: BatchResult, nominations: list[Nomination], with_detail: bool) -> list[AnnexRow]:
@@ -928,6 +920,12 @@ def check_templates(templates_dir: str | Path | None = None) -> None:
     if templates_dir is not None and not Path(templates_dir).is_dir():
         raise DraftTemplateError(f"Không tìm thấy thư mục mẫu văn bản “{templates_dir}”.")
     messages = []
+    if templates_dir is not None:
+        # A misnamed template would otherwise be passed over and the shipped one used instead.
+        strays = sorted(p.name for p in Path(templates_dir).glob("*_tpl.docx") if p.name not in TEMPLATE_FILES)
+        if strays:
+            messages.append(f"Thư mục mẫu có tệp không đúng tên: {', '.join(strays)}. Các tên mẫu hợp lệ: "
+                            f"{', '.join(TEMPLATE_FILES)}.")
     for name in TEMPLATE_FILES:
         path = template_path(name, templates_dir)
         try:

@@ -72,6 +72,7 @@ class Roster:
     def __init__(self, units: tuple[Unit, ...]):
         self.units = units
         self._by_id = {u.id: u for u in units}
+        self._order = {u.id: i for i, u in enumerate(units)}
         self._cores: dict[str, list[Unit]] = {}
         for unit in units:
             for name in (unit.name, *unit.aliases):
@@ -96,10 +97,7 @@ class Roster:
 
     def order(self, unit_id: str | None) -> int:
         """Position in the roster; unknown units sort last."""
-        for i, unit in enumerate(self.units):
-            if unit.id == unit_id:
-                return i
-        return len(self.units)
+        return self._order.get(unit_id, len(self.units))
 
     def match(self, typed: str) -> Match:
         core = core_name(typed)

@@ -13,7 +13,6 @@ from . import schema
 from .campaign import Campaign
 from .findings import Finding, show_value
 from .model import ACCEPTED, COLLECTIVE, INDIVIDUAL, FileResult, Nomination
-from .schema import Field
 from .text import fold
 
 Rule = Callable[[FileResult, Campaign], Iterator[Finding]]
