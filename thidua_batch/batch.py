@@ -12,14 +12,18 @@ from .merge import merge
 from .model import IGNORED, BatchResult, FileResult
 from .reader import read_workbook
 from .rules import check_file
+from .timings import Timings
 
 Progress = Callable[[str], None]
 
 
-def check_source(source: Source, campaign: Campaign) -> FileResult:
-    result = read_workbook(source.data, source.path, campaign, source.received_at)
-    result.mail = source.mail
-    return check_file(result, campaign)
+def check_source(source: Source, campaign: Campaign, timings: Timings | None = None) -> FileResult:
+    timings = timings or Timings()
+    with timings.phase("read"):
+        result = read_workbook(source.data, source.path, campaign, source.received_at)
+        result.mail = source.mail
+    with timings.phase("check"):
+        return check_file(result, campaign)
 
 
 def ignored(skipped: Skipped) -> FileResult:
@@ -28,20 +32,24 @@ def ignored(skipped: Skipped) -> FileResult:
                                         file=skipped.path)])
 
 
-def read_inbox(inbox: Path, campaign: Campaign, progress: Progress | None = None) -> list[FileResult]:
+def read_inbox(inbox: Path, campaign: Campaign, progress: Progress | None = None,
+               timings: Timings | None = None) -> list[FileResult]:
+    timings = timings or Timings()
     files: list[FileResult] = []
-    for item in scan(inbox):
+    for item in timings.timed("discover", scan(inbox)):
         if progress:
             progress(item.path)
-        files.append(ignored(item) if isinstance(item, Skipped) else check_source(item, campaign))
+        files.append(ignored(item) if isinstance(item, Skipped) else check_source(item, campaign, timings))
     return files
 
 
 def run_batch(inbox: Path, campaign: Campaign, now: dt.datetime | None = None,
-              progress: Progress | None = None) -> BatchResult:
-    files = read_inbox(inbox, campaign, progress)
+              progress: Progress | None = None, timings: Timings | None = None) -> BatchResult:
+    timings = timings or Timings()
+    files = read_inbox(inbox, campaign, progress, timings)
     generated_at = now or dt.datetime.now(campaign.tz)
-    return merge(files, campaign, generated_at.replace(microsecond=0))
+    with timings.phase("merge"):
+        return merge(files, campaign, generated_at.replace(microsecond=0))
 
 
 def check_paths(paths: Iterable[Path], campaign: Campaign) -> list[FileResult]:

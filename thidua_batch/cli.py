@@ -15,6 +15,7 @@ from .findings import SEVERITY_WORDS, Severity
 from .model import COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, UNDER_QUOTA, \
     STATUS_WORDS, BatchResult, FileResult
 from .report import dumps, file_entry, to_report
+from .timings import Timings
 
 
 class Stop(click.ClickException):
@@ -183,8 +184,11 @@ def _print_file(result: FileResult, campaign: Campaign) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In report.json ra màn hình thay cho bản tóm tắt.")
 @click.option("--templates", "templates_dir", metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục chứa mẫu Word (*_tpl.docx) thay cho mẫu có sẵn.")
+@click.option("--timings", "show_timings", is_flag=True, help="In thời gian của từng bước (tìm, đọc, kiểm tra, "
+              "tổng hợp, ghi) để biết thời gian dùng vào đâu.")
 @campaign_option
-def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, campaign_path: Path | None) -> None:
+def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, show_timings: bool,
+        campaign_path: Path | None) -> None:
     """Đọc mọi tệp trong thư mục INBOX, kiểm tra, tổng hợp và ghi kết quả vào --out."""
     from .drafts import DraftTemplateError
     from .outputs import check_output_templates, write_outputs
@@ -199,21 +203,26 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, c
     except DraftTemplateError as exc:
         raise Stop(str(exc)) from None
     started = time.monotonic()
-    result = _run_with_progress(inbox, campaign, quiet=as_json)
-    write_outputs(result, out_dir, templates_dir)
+    timings = Timings()
+    result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings)
+    write_outputs(result, out_dir, templates_dir, timings)
     if as_json:
         click.echo(dumps(to_report(result)), nl=False)
     else:
         _print_summary(result, out_dir, time.monotonic() - started)
+    if show_timings:
+        click.echo(f"Thời gian: {timings.summary()}.", err=as_json)
     sys.exit(0 if result.valid else 1)
 
 
-def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool) -> BatchResult:
-    total = sum(1 for _ in walk(inbox)) if not quiet else 0
-    if quiet or total < 20:
-        return batch.run_batch(inbox, campaign)
+def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool, timings: Timings) -> BatchResult:
+    if quiet or not sys.stderr.isatty():
+        return batch.run_batch(inbox, campaign, timings=timings)
+    total = sum(1 for _ in walk(inbox))
+    if total < 20:
+        return batch.run_batch(inbox, campaign, timings=timings)
     with click.progressbar(length=total, label="Đang đọc hồ sơ", file=sys.stderr) as bar:
-        return batch.run_batch(inbox, campaign, progress=lambda _path: bar.update(1))
+        return batch.run_batch(inbox, campaign, progress=lambda _path: bar.update(1), timings=timings)
 
 
 def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:

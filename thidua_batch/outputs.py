@@ -7,6 +7,7 @@ from .consolidated import FILE_NAME as CONSOLIDATED, write_consolidated
 from .drafts import check_templates, write_drafts
 from .model import BatchResult
 from .report import write_report
+from .timings import Timings
 
 REPORT = "report.json"
 
@@ -16,8 +17,14 @@ def check_output_templates(templates_dir: Path | None) -> None:
     check_templates(templates_dir)
 
 
-def write_outputs(result: BatchResult, out_dir: Path, templates_dir: Path | None = None) -> list[Path]:
+def write_outputs(result: BatchResult, out_dir: Path, templates_dir: Path | None = None,
+                  timings: Timings | None = None) -> list[Path]:
+    timings = timings or Timings()
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [write_report(result, out_dir / REPORT), write_consolidated(result, out_dir / CONSOLIDATED)]
-    written += write_drafts(result, out_dir, templates_dir)
+    with timings.phase("write json"):
+        written = [write_report(result, out_dir / REPORT)]
+    with timings.phase("write xlsx"):
+        written.append(write_consolidated(result, out_dir / CONSOLIDATED))
+    with timings.phase("write docx"):
+        written += write_drafts(result, out_dir, templates_dir)
     return written

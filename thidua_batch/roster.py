@@ -18,6 +18,7 @@ _ABBREVIATIONS = {
     "ldld": "lien doan lao dong",
     "cdn": "cong doan nganh",
     "cdvc": "cong doan vien chuc",
+    "cdcs": "cong doan co so",
     "cd": "cong doan",
     "h": "huyen",
     "tp": "thanh pho",
