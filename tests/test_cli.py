@@ -387,3 +387,12 @@ def test_run_inbox_is_a_file(tmp_path):
     assert result.exit_code == 2
     assert result.output == f"Lỗi: Không tìm thấy thư mục hồ sơ “{inbox}”.\n"
     assert not out.exists()
+
+
+def test_run_timings_names_every_phase(inbox, tmp_path):
+    result = invoke("run", inbox, "--out", tmp_path / "out", "--timings")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("Thời gian:"))
+    for phase in ("tìm tệp", "đọc", "kiểm tra", "tổng hợp", "ghi report.json", "ghi bảng tổng hợp",
+                  "ghi văn bản Word"):
+        assert f"{phase} " in line and "giây" in line

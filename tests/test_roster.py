@@ -242,3 +242,12 @@ def test_alias_resolves_and_duplicate_alias_is_ignored():
 def test_core_name(typed, core):
     assert core_name(typed) == core
     assert core_name(nfd(typed)) == core
+
+
+def test_grassroots_unions_abbreviated_cdcs():
+    from thidua_batch.roster import Roster, Unit
+    roster = Roster((Unit("cdcs-1", "Công đoàn cơ sở Trường Tiểu học số 1", "công đoàn cơ sở", 1, 4),
+                     Unit("cdcs-2", "Công đoàn cơ sở Trường Tiểu học số 2", "công đoàn cơ sở", 1, 4)))
+    assert roster.match("CĐCS Trường Tiểu học số 2").unit.id == "cdcs-2"
+    assert roster.match("cdcs truong tieu hoc so 1").unit.id == "cdcs-1"
+    assert roster.match("Trường Tiểu học số 3").unit is None
