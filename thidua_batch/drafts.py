@@ -171,8 +171,8 @@ class SummaryInfo:
 
 
 @dataclass(frozen=True)
-class BoardContext:
-    """What the decision and the submission templates see."""
+class CommonContext:
+    """What every template sees."""
 
     org: Organisation
     header: HeaderInfo
@@ -180,6 +180,12 @@ class BoardContext:
     campaign: CampaignInfo
     issue: IssueInfo
     award: AwardInfo
+
+
+@dataclass(frozen=True)
+class BoardContext(CommonContext):
+    """What the decision and the submission templates see."""
+
     can_cu: list[str]              # each ending ";" and the last "."
     noi_nhan: list[str]            # each ending ";" and the last "." (without the leading "- ")
     decision: DecisionInfo
@@ -223,15 +229,9 @@ class LetterInfo:
 
 
 @dataclass(frozen=True)
-class LetterContext:
+class LetterContext(CommonContext):
     """What the feedback letter template sees."""
 
-    org: Organisation
-    header: HeaderInfo
-    signer: Signer
-    campaign: CampaignInfo
-    issue: IssueInfo
-    award: AwardInfo
     letter: LetterInfo
 
 

@@ -245,7 +245,12 @@ def _write_guide(ws: Worksheet, campaign: Campaign, unit: Unit | None) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
     line("Xin cảm ơn sự phối hợp của các đơn vị.", italic=True, gap=1)
-    ws.page_setup.orientation = "portrait"
+    _print_and_protect(ws, "portrait")
+
+
+def _print_and_protect(ws: Worksheet, orientation: str) -> None:
+    """A4, one page wide, then the sheet protected (headers locked, data area editable)."""
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -303,12 +308,7 @@ def _write_unit_sheet(ws: Worksheet, unit: Unit | None) -> None:
         elif field.key == "phone":
             value.number_format = "@"
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _protect(ws)
+    _print_and_protect(ws, "landscape")
 
 
 def _members_validation() -> DataValidation:
@@ -387,12 +387,7 @@ def _write_nomination_sheet(ws: Worksheet, fields: tuple[Field, ...], title: str
     ws.freeze_panes = f"A{h + 1}"
     ws.print_title_rows = f"{h}:{h}"
     ws.print_area = f"A1:{last_col}{h + rows}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _protect(ws)
+    _print_and_protect(ws, "landscape")
 
 
 def main(argv: list[str] | None = None) -> int:
