@@ -37,7 +37,8 @@ _COLUMNS = {
 _FIELDS = {COLLECTIVE: ("name", "summary", "vote", "note"),
            INDIVIDUAL: ("name", "gender", "birth_year", "ethnicity", "position", "workplace", "summary", "vote",
                         "note")}
-_WRAPPED = {"Tóm tắt thành tích", "Nội dung, cách sửa", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị"}
+_WRAPPED = {"Tóm tắt thành tích", "Nội dung, cách sửa", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị",
+            "Tên tập thể", "Tệp nguồn", "Tệp", "Chức vụ", "Đơn vị công tác"}
 
 
 def _nfc(value: object) -> object:
@@ -75,12 +76,21 @@ class _Writer:
             ws.write_string(0, c, title, self.fmt["header"])
         ws.set_row(0, 32)
         ws.freeze_panes(1, 0)
+        ws.set_landscape()
+        ws.set_paper(9)            # A4
+        ws.fit_to_pages(1, 0)      # one page wide, as many tall as needed
+        ws.repeat_rows(0)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+        wrapped_cols = [c for c, (title, _) in enumerate(columns) if title in _WRAPPED]
         for r, (values, tone) in enumerate(rows, start=1):
             for c, value in enumerate(values):
-                wrapped = columns[c][0] in _WRAPPED
+                wrapped = c in wrapped_cols
                 key = (tone + "-wrap" if wrapped else tone) if tone else ("wrap" if wrapped else "text")
                 self.write(ws, r, c, value, self.fmt[key])
+            lines = max([_lines(values[c], columns[c][1]) for c in wrapped_cols if c < len(values)] or [1])
+            if lines > 1:   # neither Excel nor Calc fits row heights to wrapped text on opening
+                ws.set_row(r, min(15 * lines, 409))
         return ws
 
     @staticmethod
@@ -93,6 +103,14 @@ class _Writer:
             ws.write_number(r, c, value, fmt)
         else:
             ws.write_string(r, c, _nfc(str(value)), fmt)
+
+
+def _lines(value: object, width: int) -> int:
+    """Lines a wrapped text needs in a column WIDTH characters wide (roughly, Times New Roman 11)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width * 1.2), 1)
+    return sum(-(-len(part) // per_line) or 1 for part in value.split("\n"))
 
 
 def _when(file: FileResult | None, result: BatchResult) -> str | None:
