@@ -206,8 +206,10 @@ _LEGACY_REPERTOIRE = frozenset(chr(b) for b in range(0x100)) | frozenset(
 # punctuation that TCVN3 leaves as punctuation. C0 codes that TCVN3 uses as letters
 # stay inside words.
 _KEPT_PUNCT = "\u201a\u201e\u2026\u2020\u2021\u2030\u2039\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u2122\u203a\u20ac"
+# (Not \\s: Python counts U+0085, TCVN3's VN1 code for "Ặ", as white space.)
+_WHITE = " \\t\\n\\r\\f\\v\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 _SEPARATORS = re.compile(
-    "([\\s\\x00\\x03\\x07-\\x10\\x18-\\x40\\x5b-\\x60\\x7b-\\x7f" + _KEPT_PUNCT + "]+)"
+    "([" + _WHITE + "\\x00\\x03\\x07-\\x10\\x18-\\x40\\x5b-\\x60\\x7b-\\x7f" + _KEPT_PUNCT + "]+)"
 )
 
 _ONSETS = (
@@ -219,23 +221,40 @@ _STOPS = frozenset({"c", "ch", "p", "t"})
 # Vowel clusters with what may follow them: None (nothing), True (a final consonant), or both.
 _OPEN_ONLY = frozenset(
     "ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu uơ oai oay oao oeo uây uôi ươi ươu "
-    "iêu yêu uyu uya".split()
+    "iêu yêu uyu uya y".split()  # "y" alone never closes: "lý", but "lịch", "huých"
 )
 _CLOSED_ONLY = frozenset("ă â iê yê uô ươ uyê oă uâ oo".split())
-_EITHER = frozenset("a e ê i o ô ơ u ư y oa oe uê uy".split())
+_EITHER = frozenset("a e ê i o ô ơ u ư oa oe uê uy".split())
 _NUCLEI = _OPEN_ONLY | _CLOSED_ONLY | _EITHER
 
 
-def _rime_ok(rime: str, tone: str) -> bool:
+# Spelling rules: which onsets go before which vowels ("nghe", never "nge" or "ngha").
+_ONSET_BEFORE_ONLY = {"ngh": "ieê", "gh": "ieê", "k": "ieêy"}
+_ONSET_NOT_BEFORE = {"c": "ieêy", "ng": "ieêy", "g": "eê", "qu": "uư"}
+
+
+def _rime_ok(onset: str, rime: str, tone: str) -> bool:
+    first = rime[0]
+    if onset in _ONSET_BEFORE_ONLY and first not in _ONSET_BEFORE_ONLY[onset]:
+        return False
+    if first in _ONSET_NOT_BEFORE.get(onset, ""):
+        return False
+    # The "u" of "qu" is also the glide of the rime: "quýt" is "uyt" after a "q".
+    return _nucleus_coda_ok(rime, tone) or (onset == "qu" and _nucleus_coda_ok("u" + rime, tone))
+
+
+def _nucleus_coda_ok(rime: str, tone: str) -> bool:
     for coda in _CODAS + ("",):
         if coda and not rime.endswith(coda):
             continue
         nucleus = rime[: len(rime) - len(coda)] if coda else rime
         if nucleus not in _NUCLEI:
             continue
-        if coda and nucleus in _OPEN_ONLY:
+        if (coda and nucleus in _OPEN_ONLY) or (not coda and nucleus in _CLOSED_ONLY):
             continue
-        if not coda and nucleus in _CLOSED_ONLY:
+        if coda in ("ch", "nh") and nucleus[-1] not in "aêiy":  # "anh", "ếch", "inh", "huỳnh"
+            continue
+        if coda in ("c", "ng") and nucleus[-1] in "iy":  # "inh", "ích", never "ing", "íc"
             continue
         if coda in _STOPS and tone in (_GRAVE, _HOOK, _TILDE):
             continue
@@ -255,14 +274,15 @@ def _is_syllable(word: str) -> bool:
     bare = _nfc("".join(c for c in decomposed if c not in _COMBINING_TONES))
     tone = tones[0] if tones else ""
     for onset in _ONSETS:
-        if bare.startswith(onset) and len(bare) > len(onset) and _rime_ok(bare[len(onset):], tone):
+        if bare.startswith(onset) and len(bare) > len(onset) and _rime_ok(onset, bare[len(onset):], tone):
             return True
     return False
 
 
 def _judge_plain(word: str) -> bool | None:
-    """True: a Vietnamese syllable with a non-ASCII letter; False: not Vietnamese; None: no say."""
-    if word.isascii() or not any(c in _ASCII_LETTERS for c in word):
+    """True: a Vietnamese syllable with a non-ASCII letter; False: not Vietnamese; None: no say
+    (ASCII, symbols without letters, abbreviations)."""
+    if word.isascii() or not any(unicodedata.category(c)[0] == "L" for c in word):
         return None
     if any(c not in _LETTERS for c in word):
         return False
@@ -271,21 +291,25 @@ def _judge_plain(word: str) -> bool | None:
     return _is_syllable(word)
 
 
-def _strip_edges(word: str) -> str:
+def _strip_edges(word: str, keep: frozenset[str]) -> str:
+    def loose(ch: str) -> bool:
+        return ch not in keep and unicodedata.category(ch)[0] not in "LM"
+
     start, end = 0, len(word)
-    while start < end and unicodedata.category(word[start])[0] not in "LM":
+    while start < end and loose(word[start]):
         start += 1
-    while end > start and unicodedata.category(word[end - 1])[0] not in "LM":
+    while end > start and loose(word[end - 1]):
         end -= 1
     return word[start:end]
 
 
-def _judge(word: str) -> bool | None:
+def _judge(word: str, keep: frozenset[str] = frozenset()) -> bool | None:
+    """`_judge_plain`, forgiving punctuation around a good word ("«Hà»") unless it is in `keep`,
+    the characters the legacy reading being weighed turns into letters (TCVN3 "§inh")."""
     verdict = _judge_plain(word)
     if verdict is not False:
         return verdict
-    stripped = _strip_edges(word)
-    # Punctuation around a good word is fine ("«Hà»"); anything else stays suspicious.
+    stripped = _strip_edges(word, keep)
     return stripped != word and _judge_plain(stripped) is True
 
 
@@ -394,6 +418,10 @@ def unicode_to_vni(text: str) -> str:
 # Detection
 
 
+# "µm", "µg": a unit, not TCVN3 "àm".
+_UNIT = re.compile(r"µ(?:m|g|l|L|s|A|V|W|F|H|mol|Pa|Gy|Sv|Ci)\Z")
+
+
 @dataclass
 class _Reading:
     encoding: str
@@ -414,16 +442,19 @@ def _read_as(text: str, encoding: str) -> _Reading | None:
     worse = better = was_worse = 0
     out = list(words)
     for i, (word, cand) in enumerate(zip(words, converted)):
-        if cand == word or not alphabet.intersection(word):
+        if cand == word or not alphabet.intersection(word) or _UNIT.match(word):
             continue
         if not _LEGACY_REPERTOIRE.issuperset(word):
             continue  # a Unicode letter no legacy font produces: this word is Unicode
-        before, after = _judge(word), _judge(cand)
+        if len(word) < 2:  # a lone "ª" or "µ" says nothing either way
+            before = after = None
+        else:
+            before, after = _judge(word, alphabet), _judge(cand)
         was_worse += before is False
         worse += after is False
         better += after is True
         keep = before is True and (
-            after is not True or (encoding == "TCVN3" and _TCVN3_EXT_INPUT.intersection(word))
+            after is False or (encoding == "TCVN3" and _TCVN3_EXT_INPUT.intersection(word))
         )
         if not keep:
             out[i] = cand
