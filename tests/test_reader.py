@@ -236,3 +236,26 @@ def test_missing_unit_sheet_rejects_the_file(tmp_path):
     result = check(filler.save(tmp_path / "m.xlsx"), CAMPAIGN)
     assert result.status == REJECTED and result.reason == "sheet-missing"
     assert flat(result) == [("sheet-missing", DV, None)]
+
+
+def test_legacy_encodings_are_converted_and_reported(tmp_path):
+    from thidua_batch.legacy import unicode_to_tcvn3, unicode_to_vni
+    filler = filled(tmp_path, CAMPAIGN, "than-uyen", individuals=2)
+    unit_at = filler.set_field("Đơn vị đề nghị", unicode_to_tcvn3("Liên đoàn Lao động huyện Than Uyên"))
+    row_t = filler.add_row(CN, {**sample_individual(30), "Họ và tên": unicode_to_tcvn3("Nguyễn Văn An"),
+                                "Chức vụ": unicode_to_tcvn3("Phó trưởng phòng")})
+    row_v = filler.add_row(CN, {**sample_individual(31), "Họ và tên": unicode_to_vni("Lò Thị Hương")})
+    result = check(filler.save(tmp_path / "tcvn3.xlsx"), CAMPAIGN)
+    assert result.unit == "than-uyen"
+    assert flat(result) == [("legacy-encoding", DV, unit_at), ("legacy-encoding", CN, f"B{row_t}"),
+                            ("legacy-encoding", CN, f"F{row_t}"), ("legacy-encoding", CN, f"B{row_v}")]
+    person = next(n for n in result.individuals if n.row == row_t)
+    assert (person.name, person.text("position")) == ("Nguyễn Văn An", "Phó trưởng phòng")
+    assert next(n for n in result.individuals if n.row == row_v).name == "Lò Thị Hương"
+    finding = next(f for f in result.findings if f.cell == f"B{row_t}")
+    assert finding.severity.value == "warning"
+    assert finding.value == unicode_to_tcvn3("Nguyễn Văn An")
+    assert "TCVN3" in finding.message and "Nguyễn Văn An" in finding.message and finding.value in finding.message
+    # real Unicode around it is never touched
+    assert all(n.name == unicodedata.normalize("NFC", n.name) for n in result.individuals)
+    assert not any(f.code == "legacy-encoding" for f in result.findings if f.cell in ("B4", "B5"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .findings import Finding, Severity
+from .legacy import Conversion
 from .mail import MailInfo
 from .roster import Unit
 
@@ -39,6 +40,7 @@ class Cell:
     value: object = None  # parsed value (str, int, float, date); None when empty or invalid
     problem: str | None = None   # why the value is invalid (Vietnamese), for an invalid-value finding
     formula_without_value: bool = False  # a formula whose result Excel never stored
+    legacy: Conversion | None = None     # the text was typed in TCVN3/VNI and converted to Unicode
 
     @property
     def empty(self) -> bool:

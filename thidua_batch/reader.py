@@ -22,6 +22,7 @@ from defusedxml import ElementTree as SafeET
 from . import schema
 from .campaign import Campaign
 from .findings import Finding
+from .legacy import detect_and_convert
 from .model import COLLECTIVE, INDIVIDUAL, Cell, FileResult, Nomination
 from .schema import Field
 from .text import clean, label_key, label_key_ascii
@@ -248,11 +249,14 @@ class _WorkbookReader:
                 return Cell(at, None, None, formula_without_value=True)
             return Cell(at, error_text, None, problem=f"Ô chứa lỗi công thức {error_text}. "
                                                        "Đề nghị nhập giá trị trực tiếp, không dùng công thức.")
+        legacy = None
         if isinstance(raw, str):
             raw = clean(raw) or None
+            if raw is not None and (legacy := detect_and_convert(raw)):
+                raw = clean(legacy.after)
         elif raw == "" or raw is None:
             raw = None
-        cell = Cell(at, raw)
+        cell = Cell(at, raw, legacy=legacy)
         if raw is not None:
             try:
                 cell.value = parse(field.kind, raw, year_range=self.birth_years)

@@ -226,7 +226,17 @@ def dossier(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                           cell=cell.ref, value=schema.NO)
 
 
-RULES: tuple[Rule, ...] = (unit_identity, required_missing, invalid_values, formulas_without_value,
+def legacy_text(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    for sheet, field, cell in _all_cells(file):
+        if cell.legacy:
+            yield Finding("legacy-encoding",
+                          f"“{field.label}” được gõ bằng bảng mã cũ {cell.legacy.encoding}, đã chuyển sang Unicode: "
+                          f"“{cell.legacy.before}” → “{cell.legacy.after}”. Đề nghị kiểm tra lại chữ sau khi chuyển; "
+                          "lần sau gõ bằng Unicode (bộ gõ Unikey, bảng mã Unicode).",
+                          file=file.path, unit=file.unit, sheet=sheet, cell=cell.ref, value=cell.legacy.before)
+
+
+RULES: tuple[Rule, ...] = (legacy_text, unit_identity, required_missing, invalid_values, formulas_without_value,
                            quota, duplicates_within, votes, quorum, dossier)
 # Findings that make a file unusable: its rows cannot be attributed to a unit.
 _REJECTING = {"file-unreadable", "unit-mismatch"}
