@@ -342,6 +342,7 @@ def _oversized_file() -> bytes:
     return rezip(base_xlsx(), add={"xl/media/video.bin": bytes(51 * MiB)}, compression=zipfile.ZIP_STORED)
 
 
+@lru_cache(maxsize=2)  # about 2 s to build: once per test session
 def million_rows_xlsx(rows: int = 1_048_576) -> bytes:
     """A real workbook whose sheet has `rows` rows (about 170 MB of XML, 160 bytes a row),
     written streaming so that it never sits in memory uncompressed."""

@@ -173,7 +173,7 @@ def inspect_workbook_bytes(data: bytes, suffix: str, limits: Limits = Limits()) 
 def _inspect(data: bytes, suffix: str, limits: Limits) -> None:
     if not data or data.isspace():
         raise _empty()
-    if not data.strip(b"\x00"):
+    if data[:1] == b"\x00" and data.count(0) == len(data):
         raise _corrupt("tệp chỉ chứa các byte 0, thường do sao chép hoặc tải về bị lỗi")
     if len(data) > limits.max_file_bytes:
         raise _too_large_file(len(data), limits.max_file_bytes)
