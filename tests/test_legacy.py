@@ -411,9 +411,9 @@ def test_property_unicode_is_left_alone(text):
 def test_property_tcvn3_comes_back(text):
     legacy_text = unicode_to_tcvn3(text)
     # When every legacy word also reads as good Vietnamese (e.g. "cã" for "có"), nobody can
-    # tell; the property is about text that does not.
-    assume(any(legacy._judge(w, legacy._TCVN3_ALPHABET) is False and legacy._TCVN3_ALPHABET.intersection(w)
-               for w in legacy_text.split()))
+    # tell; the property is about text that does not. A lone character ("û") says nothing.
+    assume(any(len(w) > 1 and legacy._judge(w, legacy._TCVN3_ALPHABET) is False
+               and legacy._TCVN3_ALPHABET.intersection(w) for w in legacy_text.split()))
     result = detect_and_convert(legacy_text)
     assert result is not None
     if result.encoding != "TCVN3":
@@ -429,8 +429,8 @@ def test_property_tcvn3_comes_back(text):
 @given(vietnamese_texts)
 def test_property_vni_comes_back(text):
     legacy_text = unicode_to_vni(text)
-    assume(any(legacy._judge(w, legacy._VNI_ALPHABET) is False and legacy._VNI_ALPHABET.intersection(w)
-               for w in legacy_text.split()))
+    assume(any(len(w) > 1 and legacy._judge(w, legacy._VNI_ALPHABET) is False
+               and legacy._VNI_ALPHABET.intersection(w) for w in legacy_text.split()))
     result = detect_and_convert(legacy_text)
     assert result is not None
     if result.encoding != "VNI":
