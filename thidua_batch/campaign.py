@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from .roster import Roster, Unit, core_name
+from .safety import Limits
 
 
 class CampaignError(Exception):
@@ -103,6 +104,7 @@ class Campaign:
     can_cu: tuple[str, ...]
     noi_nhan: tuple[str, ...]
     roster: Roster
+    limits: Limits = Limits()
     source: str = field(default="", compare=False)
 
     @property
@@ -119,7 +121,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "": {"id": _STR, "year": _INT, "movement": _STR, "name": _STR, "deadline": _DATE,
          "utc_offset_hours": _NUM, "contact_email": _STR, "contact": _STR,
          "plan": dict, "standards": dict, "organisation": dict, "award": dict,
-         "checks": dict, "signer": dict, "documents": dict, "units": list},
+         "checks": dict, "signer": dict, "documents": dict, "units": list, "limits": dict},
     "plan": {"number": _STR, "date": _DATE, "title": _STR},
     "standards": {"number": _STR, "date": _DATE, "title": _STR},
     "organisation": {k: _STR for k in Organisation.__dataclass_fields__},
@@ -129,10 +131,13 @@ _SCHEMA: dict[str, dict[str, object]] = {
                "check_votes": _BOOL, "check_quorum": _BOOL, "check_dossier": _BOOL},
     "signer": {"on_behalf": _STR, "title": _STR, "name": _STR},
     "documents": {"can_cu": _STRS, "noi_nhan": _STRS},
+    "limits": {"max_file_mb": _NUM, "max_uncompressed_mb": _NUM, "max_ratio": _NUM, "max_members": _INT,
+               "max_sheet_mb": _NUM},
     "units": {"id": _STR, "name": _STR, "type": _STR, "collectives": _INT, "individuals": _INT,
               "aliases": _STRS},
 }
-_OPTIONAL = {("units", "aliases")}
+_OPTIONAL = {("units", "aliases"), ("", "limits"), *(("limits", k) for k in (
+    "max_file_mb", "max_uncompressed_mb", "max_ratio", "max_members", "max_sheet_mb"))}
 _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE: "ngày (YYYY-MM-DD)",
                _BOOL: "true/false", _STRS: "danh sách chuỗi chữ", dict: "bảng", list: "danh sách bảng"}
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -209,7 +214,7 @@ class _Locator:
 def _validate(data: dict, locate: _Locator) -> None:
     _check_table(data, "", locate, None)
     for name, spec in _SCHEMA[""].items():
-        if spec is dict:
+        if spec is dict and name in data:
             _check_table(data[name], name, locate, None)
     units = data["units"]
     if not units:
@@ -243,6 +248,9 @@ def _validate(data: dict, locate: _Locator) -> None:
         raise locate.fail("checks", "quorum_numerator", "tỷ lệ dự họp phải là một phân số trong khoảng (0, 1]")
     if not 0 <= checks["vote_threshold_percent"] < 100:
         raise locate.fail("checks", "vote_threshold_percent", "ngưỡng phiếu đồng ý phải từ 0 đến dưới 100")
+    for key, value in data.get("limits", {}).items():
+        if value <= 0:
+            raise locate.fail("limits", key, "giới hạn phải là số dương")
     award = data["award"]
     for key in ("base_salary", "round_up_to", "coefficient_collective", "coefficient_individual"):
         if award[key] < 0:
@@ -287,5 +295,18 @@ def _build(data: dict, source: str) -> Campaign:
         organisation=Organisation(**data["organisation"]), award=Award(**data["award"]),
         checks=Checks(**data["checks"]), signer=Signer(**data["signer"]),
         can_cu=tuple(docs["can_cu"]), noi_nhan=tuple(docs["noi_nhan"]),
-        roster=Roster(units), source=source,
+        roster=Roster(units), limits=_limits(data.get("limits", {})), source=source,
+    )
+
+
+def _limits(table: dict) -> Limits:
+    """Limits on what an input file may make the reader do (safety.py), in MB for people."""
+    mb = 1024 * 1024
+    default = Limits()
+    return Limits(
+        max_file_bytes=int(table.get("max_file_mb", default.max_file_bytes / mb) * mb),
+        max_uncompressed_bytes=int(table.get("max_uncompressed_mb", default.max_uncompressed_bytes / mb) * mb),
+        max_ratio=float(table.get("max_ratio", default.max_ratio)),
+        max_members=int(table.get("max_members", default.max_members)),
+        max_sheet_xml_bytes=int(table.get("max_sheet_mb", default.max_sheet_xml_bytes / mb) * mb),
     )

@@ -464,10 +464,34 @@ def _read_as(text: str, encoding: str) -> _Reading | None:
     return _Reading(encoding, _nfc("".join(parts)), worse, better, was_worse)
 
 
+# What a cell typed with a TCVN3 or VNI font can hold: the cp1252 reading of single bytes, and
+# the C1 controls for the bytes cp1252 leaves undefined.
+_SINGLE_BYTE_CHARS = frozenset(
+    [c for b in range(256) if (c := _cp1252_char(b)) is not None] + [chr(b) for b in range(0x80, 0xA0)]
+)
+# Of those, the ones Vietnamese Unicode text does not use: letters outside its alphabet and
+# symbols (¨ © ª « ¬ ® µ ¸ ø ö …). Typographic quotes, dashes and the ellipsis are common in
+# real text, so they do not count.
+_LEGACY_MARKERS = frozenset(
+    c for c in _SINGLE_BYTE_CHARS
+    if not c.isascii() and c not in "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ“”‘’–—…\u00a0•"
+)
+
+
+# TCVN3 shows toned lowercase letters as Latin-1 capitals ("NguyÔn"): a capital right after a
+# lowercase letter inside a word is a marker too.
+_MID_WORD_CAPITAL = re.compile("[a-zß-öø-ÿ][ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]")
+
+
 def _may_be_legacy(text: str) -> bool:
-    return not text.isascii() and bool(
-        _TCVN3_ALPHABET.intersection(text) or _VNI_ALPHABET.intersection(text)
-    )
+    if text.isascii():
+        return False
+    # A character outside cp1252 (ư, ă, đ, ạ, …) proves Unicode, unless a legacy-only character
+    # is there too (a cell that mixes both): the cheap exit for nearly all Vietnamese text.
+    if (not _SINGLE_BYTE_CHARS.issuperset(text) and _LEGACY_MARKERS.isdisjoint(text)
+            and not _MID_WORD_CAPITAL.search(text)):
+        return False
+    return bool(_TCVN3_ALPHABET.intersection(text) or _VNI_ALPHABET.intersection(text))
 
 
 def detect_and_convert(text: str) -> Conversion | None:

@@ -23,6 +23,7 @@ from . import schema
 from .campaign import Campaign
 from .findings import Finding
 from .legacy import detect_and_convert
+from .safety import Limits, inspect_workbook_bytes
 from .model import COLLECTIVE, INDIVIDUAL, Cell, FileResult, Nomination
 from .schema import Field
 from .text import clean, label_key, label_key_ascii
@@ -41,7 +42,7 @@ def read_workbook(data: bytes, path: str, campaign: Campaign,
     """Read a workbook's bytes. Never raises for bad input: problems become findings."""
     result = FileResult(path=path, sha256=hashlib.sha256(data).hexdigest(), received_at=received_at)
     try:
-        book = _Book.open(data, path)
+        book = _Book.open(data, path, campaign.limits)
     except Unreadable as exc:
         result.findings.append(Finding("file-unreadable", str(exc), file=path))
         result.reject("file-unreadable")
@@ -85,9 +86,11 @@ class _Book:
         self._formula_parts: dict[str, str] | None = None
 
     @classmethod
-    def open(cls, data: bytes, path: str) -> "_Book":
-        if not data.strip():
-            raise Unreadable("Tệp rỗng, không có dữ liệu. Đề nghị đơn vị gửi lại tệp Excel đã điền.")
+    def open(cls, data: bytes, path: str, limits: Limits) -> "_Book":
+        # Hostile or broken bytes are refused before any parser sees them.
+        rejection = inspect_workbook_bytes(data, posixpath.splitext(path)[1], limits)
+        if rejection is not None:
+            raise Unreadable(rejection.message)
         try:
             workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except python_calamine.PasswordError:
