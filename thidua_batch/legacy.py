@@ -137,10 +137,10 @@ _COMBINING_TONES = frozenset(_TONES)
 _TCVN3_CASELESS = frozenset(
     u for b, u in _TCVN3_CORE.items() if u.islower() and u not in "ăâêôơưđ"
 )
-_TCVN3_ENCODE: dict[str, str] = {}
-for _byte, _u in sorted(_TCVN3_CORE.items(), key=lambda kv: -kv[0]):
-    if _byte != 0xA0:
-        _TCVN3_ENCODE[_u] = _cp1252_char(_byte) or chr(_byte)
+# Unicode letter -> the Windows-1252 character a TCVN3 cell shows for it (VN3 codes only).
+_TCVN3_ENCODE: dict[str, str] = {
+    uni: _cp1252_char(byte) or chr(byte) for byte, uni in _TCVN3_CORE.items() if byte != 0xA0
+}
 
 # ---------------------------------------------------------------------------
 # VNI-Windows: base letter + one diacritic byte; a few letters are single bytes.
