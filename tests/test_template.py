@@ -92,6 +92,14 @@ def test_lists_are_defined_names(blank, campaign):
     assert [ws[f"{schema.LIST_YES_NO}{r}"].value for r in (2, 3)] == ["Có", "Không"]
 
 
+def test_a_units_own_template_lists_only_that_unit(campaign, tmp_path):
+    unit = campaign.roster.get("cdn-y-te")
+    wb = openpyxl.load_workbook(write_template(campaign, tmp_path / "y.xlsx", unit))
+    ws = wb[schema.SHEET_LISTS]
+    assert wb.defined_names[schema.NAME_UNITS].attr_text == f"'{schema.SHEET_LISTS}'!$D$2:$D$2"
+    assert (ws["D2"].value, ws["D3"].value) == (unit.name, None)
+
+
 def list_validations(ws) -> dict[str, str]:
     """formula1 of each list validation -> its ranges."""
     return {dv.formula1: str(dv.sqref) for dv in ws.data_validations.dataValidation if dv.type == "list"}

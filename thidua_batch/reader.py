@@ -102,9 +102,9 @@ class _Book:
                              f"(Chi tiết kỹ thuật: {exc})") from None
         return cls(data, path, workbook)
 
-    def sheet(self, name: str) -> _Sheet:
+    def sheet(self, name: str, nrows: int | None = None) -> _Sheet:
         try:
-            rows = self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
         except Exception as exc:
             raise Unreadable(f"Không đọc được trang “{name}”: {exc}.") from None
         return _Sheet(name, rows)
@@ -237,8 +237,8 @@ class _WorkbookReader:
         name = self._find_sheet(schema.SHEET_LISTS)
         if name is None:
             return
-        sheet = self.book.sheet(name)
-        for row in sheet.rows[:20]:
+        sheet = self.book.sheet(name, nrows=len(schema.IDENTITY_KEYS) + 5)
+        for row in sheet.rows:
             if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() in schema.IDENTITY_KEYS:
                 self.result.identity[row[0].strip()] = clean(str(row[1])) if row[1] not in (None, "") else ""
 

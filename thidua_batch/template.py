@@ -146,7 +146,9 @@ def _write_lists(wb: Workbook, ws: Worksheet, campaign: Campaign, unit: Unit | N
         ws.cell(row, 1, key)
         ws.cell(row, 2, value)
     lists = (
-        (schema.LIST_UNITS, schema.NAME_UNITS, "Đơn vị", [u.name for u in campaign.roster]),
+        # A unit's own template offers only its own name: nothing to pick wrongly, and its size
+        # does not grow with the roster (a national roll-up has thousands of units).
+        (schema.LIST_UNITS, schema.NAME_UNITS, "Đơn vị", [unit.name] if unit else [u.name for u in campaign.roster]),
         (schema.LIST_GENDER, schema.NAME_GENDER, "Giới tính", list(schema.GENDERS)),
         (schema.LIST_YES_NO, schema.NAME_YES_NO, "Có/Không", [schema.YES, schema.NO]),
     )
