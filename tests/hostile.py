@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path

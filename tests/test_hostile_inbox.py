@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from filler import filled, sample_individual
 from helpers import set_received, soffice_convert
-from hostile import EXPECTED_REASON, HOSTILE_KINDS, make_hostile
+from hostile import HOSTILE_KINDS, make_hostile
 from test_mail import message
 
 from thidua_batch import schema
