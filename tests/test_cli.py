@@ -396,3 +396,13 @@ def test_run_timings_names_every_phase(inbox, tmp_path):
     for phase in ("tìm tệp", "đọc", "kiểm tra", "tổng hợp", "ghi report.json", "ghi bảng tổng hợp",
                   "ghi văn bản Word"):
         assert f"{phase} " in line and "giây" in line
+
+
+def test_readme_documents_every_command_and_option():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    for name, command in main.commands.items():
+        assert f"thidua-batch {name}" in readme, f"README does not show `thidua-batch {name}`"
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt != "--help":
+                    assert opt in readme, f"README does not mention {name} {opt}"
