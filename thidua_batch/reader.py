@@ -23,8 +23,8 @@ from . import schema
 from .campaign import Campaign
 from .findings import Finding
 from .legacy import detect_and_convert
-from .safety import Limits, inspect_workbook_bytes
 from .model import COLLECTIVE, INDIVIDUAL, Cell, FileResult, Nomination
+from .safety import Limits, inspect_workbook_bytes
 from .schema import Field
 from .text import clean, label_key, label_key_ascii
 from .values import Invalid, parse
