@@ -14,7 +14,7 @@ from .campaign import Campaign, CampaignError, load_campaign
 from .findings import SEVERITY_WORDS, Severity
 from .model import COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, UNDER_QUOTA, \
     STATUS_WORDS, BatchResult, FileResult
-from .report import dumps, file_entry, to_report
+from .report import dumps, file_entry, stats as report_stats, to_report
 from .timings import Timings
 
 
@@ -226,7 +226,7 @@ def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool, timings: Ti
 
 
 def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:
-    stats = to_report(result)["stats"]
+    stats = report_stats(result)
     by_status: dict[str, list[str]] = {}
     for u in result.units:
         by_status.setdefault(u.status, []).append(u.unit.name)

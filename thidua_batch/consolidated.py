@@ -120,10 +120,13 @@ def _when(file: FileResult | None, result: BatchResult) -> str | None:
 
 
 def _unit_rows(result: BatchResult):
+    counts: dict[str, tuple[int, int]] = {}
+    for f in result.findings:
+        if f.unit:
+            e, w = counts.get(f.unit, (0, 0))
+            counts[f.unit] = (e + (f.severity is Severity.ERROR), w + (f.severity is Severity.WARNING))
     for i, u in enumerate(result.units, 1):
-        findings = result.unit_findings(u.unit.id)
-        errors = sum(f.severity is Severity.ERROR for f in findings)
-        warnings = sum(f.severity is Severity.WARNING for f in findings)
+        errors, warnings = counts.get(u.unit.id, (0, 0))
         tone = "error" if errors else ("warning" if warnings else None)
         yield [i, u.unit.id, u.unit.name, u.unit.type, u.quota.collectives, u.quota.individuals,
                u.submitted.collectives, u.submitted.individuals, u.in_decision.collectives,

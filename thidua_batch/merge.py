@@ -21,7 +21,10 @@ def merge(files: list[FileResult], campaign: Campaign, generated_at: dt.datetime
     extra.extend(_late(files, campaign))
     accepted = {f.unit: f for f in files if f.status == ACCEPTED}
     extra.extend(_cross_duplicates(accepted, campaign))
-    units = [_unit_result(unit, accepted.get(unit.id), files) for unit in campaign.roster]
+    by_unit: dict[str | None, list[FileResult]] = defaultdict(list)
+    for file in files:
+        by_unit[file.unit].append(file)
+    units = [_unit_result(unit, accepted.get(unit.id), by_unit.get(unit.id, [])) for unit in campaign.roster]
     _hold_out_unused(files)
     extra.extend(_missing(units))
     # A superseded file's own problems are no longer the unit's to fix: its rows are listed as
@@ -105,8 +108,7 @@ def _decide(file: FileResult, kind: str, quota: int) -> int:
     return sum(n.in_decision for n in rows)
 
 
-def _unit_result(unit, file: FileResult | None, files: list[FileResult]) -> UnitResult:
-    attributed = [f for f in files if f.unit == unit.id]
+def _unit_result(unit, file: FileResult | None, attributed: list[FileResult]) -> UnitResult:
     if file is None:
         return UnitResult(unit, MISSING, Counts(), Counts(), None, attributed)
     in_collectives = _decide(file, COLLECTIVE, unit.collectives)

@@ -190,8 +190,5 @@ class BatchResult:
     def in_decision(self, kind: str) -> list[Nomination]:
         return [n for n in self.nominations(kind) if n.in_decision]
 
-    def unit_findings(self, unit_id: str) -> list[Finding]:
-        return [f for f in self.findings if f.unit == unit_id]
-
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
