@@ -60,12 +60,23 @@ def mistake_of(i: int) -> str | None:
     return MISTAKES[(i // 5) % len(MISTAKES)] if i % 5 == 0 else None
 
 
+_CAMPAIGN = {}
+
+
+def _campaign(campaign_file: str):
+    if campaign_file not in _CAMPAIGN:
+        _CAMPAIGN[campaign_file] = parse_campaign(Path(campaign_file).read_text("utf-8"), campaign_file)
+    return _CAMPAIGN[campaign_file]
+
+
 def _make(job: tuple[int, str, str, str]) -> None:
-    i, template, campaign_file, inbox = job
-    campaign = parse_campaign(Path(campaign_file).read_text("utf-8"), campaign_file)
+    i, work, campaign_file, inbox = job
+    campaign = _campaign(campaign_file)
     unit = campaign.roster.units[i - 1]
     mistake = mistake_of(i)
-    filler = Filler(Path(template))
+    # each unit fills the template made for it, as the board sends them out
+    template = write_template(campaign, Path(work) / f"mau_{unit.id}.xlsx", unit)
+    filler = Filler(template)
     extra = 1 if mistake == "over-quota" else 0
     fill_unit(filler, unit, collectives=1, individuals=unit.individuals + extra, offset=i % 97, first=(i * 7) % 150 + 1)
     tt = schema.SHEET_COLLECTIVES
@@ -96,6 +107,7 @@ def _make(job: tuple[int, str, str, str]) -> None:
         filler.add_row(cn, {k: unicodedata.normalize("NFD", v) if isinstance(v, str) else v
                             for k, v in sample_individual(160 + i % 40, unit).items()}, at_row=first_row)
     path = filler.save(Path(inbox) / f"{unit.id} de nghi khen thuong.xlsx")
+    template.unlink()
     day = 23 if mistake == "late" else 10 + i % 9
     stamp = dt.datetime(2020, 12, day, 8 + i % 9, i % 60, tzinfo=VN).timestamp()
     os.utime(path, (stamp, stamp))
@@ -110,9 +122,8 @@ def make(n: int, out: Path, workers: int = 2) -> Path:
     (out / "inbox").mkdir(parents=True)
     campaign_file = out / "campaign.toml"
     campaign_file.write_text(campaign_text(n), "utf-8")
-    campaign = parse_campaign(campaign_file.read_text("utf-8"), str(campaign_file))
-    template = write_template(campaign, out / "template.xlsx")
-    jobs = [(i, str(template), str(campaign_file), str(out / "inbox")) for i in range(1, n + 1)]
+    (out / "templates").mkdir()
+    jobs = [(i, str(out / "templates"), str(campaign_file), str(out / "inbox")) for i in range(1, n + 1)]
     with multiprocessing.Pool(workers) as pool:
         for _ in pool.imap_unordered(_make, jobs, chunksize=8):
             pass
