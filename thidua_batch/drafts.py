@@ -446,15 +446,10 @@ def _summary(result: BatchResult, index: UnitIndex) -> SummaryInfo:
 # ---------------------------------------------------------------------- letters
 
 class UnitIndex:
-    """Files and findings of each unit, found in one pass over the result (a run may have
+    """Findings of each unit, found in one pass over the result (a run may have
     thousands of units: looking them up unit by unit would be quadratic)."""
 
     def __init__(self, result: BatchResult):
-        self._file_pos = {id(f): i for i, f in enumerate(result.files)}
-        self._files: dict[str, list[FileResult]] = {}
-        for file in result.files:
-            if file.unit:
-                self._files.setdefault(file.unit, []).append(file)
         self._finding_pos = {id(f): i for i, f in enumerate(result.findings)}
         self._by_unit: dict[str, list[Finding]] = {}
         self._by_file: dict[str, list[Finding]] = {}
@@ -464,11 +459,10 @@ class UnitIndex:
             elif finding.file is not None:
                 self._by_file.setdefault(finding.file, []).append(finding)
 
-    def files(self, ur: UnitResult) -> list[FileResult]:
-        """Every file the unit sent (accepted, superseded or rejected), in the result's order."""
-        found = {id(f): f for f in self._files.get(ur.unit.id, ())}
-        found.update((id(f), f) for f in ur.files)
-        return sorted(found.values(), key=lambda f: self._file_pos.get(id(f), len(self._file_pos)))
+    @staticmethod
+    def files(ur: UnitResult) -> list[FileResult]:
+        """Every file the unit sent (accepted, superseded or rejected): merge attributes them."""
+        return list(ur.files)
 
     def findings(self, ur: UnitResult, files: list[FileResult] | None = None) -> list[Finding]:
         """Findings about this unit or about a file it sent, in the result's order."""

@@ -172,7 +172,8 @@ def _scan_formula_cells(xml: bytes) -> dict[str, str | None]:
 
 
 def _sheet_key_matches(name: str, wanted: str) -> bool:
-    return label_key(name) == label_key(wanted) or label_key_ascii(name) == label_key_ascii(wanted)
+    (exact, bare), (wanted_exact, wanted_bare) = _keys(name), _keys(wanted)
+    return exact == wanted_exact or bare == wanted_bare
 
 
 _LABEL_MAX = 80   # a header or label is short; long cells (achievements) are never compared
