@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from filler import Filler, fill_unit, sample_individual  # noqa: E402
 
-from thidua_batch import schema  # noqa: E402
-from thidua_batch.campaign import default_campaign_text, parse_campaign  # noqa: E402
-from thidua_batch.template import write_template  # noqa: E402
+from thidua_batch.config import schema  # noqa: E402
+from thidua_batch.config.campaign import default_campaign_text, parse_campaign  # noqa: E402
+from thidua_batch.config.unit_template import write_template  # noqa: E402
 
 VN = dt.timezone(dt.timedelta(hours=7))
 KINDS = ("Trường Tiểu học", "Trường Trung học cơ sở", "Trạm Y tế xã", "Ủy ban nhân dân xã", "Chi cục Thuế",

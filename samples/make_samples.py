@@ -32,8 +32,8 @@ for extra in (ROOT, ROOT / "tests"):
 
 from filler import Filler, fill_unit, new_filler, nfd, sample_individual  # noqa: E402
 
-from thidua_batch import schema  # noqa: E402
-from thidua_batch.campaign import Campaign, load_campaign  # noqa: E402
+from thidua_batch.config import schema  # noqa: E402
+from thidua_batch.config.campaign import Campaign, load_campaign  # noqa: E402
 
 INBOX = ROOT / "samples" / "inbox"
 VN = dt.timezone(dt.timedelta(hours=7))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from thidua_batch.campaign import Campaign, load_campaign
+from thidua_batch.config.campaign import Campaign, load_campaign
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from thidua_batch.campaign import Campaign, load_campaign
-from thidua_batch.findings import Finding
-from thidua_batch.model import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
+from thidua_batch.config.campaign import Campaign, load_campaign
+from thidua_batch.model.findings import Finding
+from thidua_batch.model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
                                 REJECTED, SUPERSEDED, UNDER_QUOTA, BatchResult, Cell, Counts, FileResult,
                                 Nomination, UnitResult)
-from thidua_batch.roster import Roster, Unit
+from thidua_batch.config.roster import Roster, Unit
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 SHEET_C, SHEET_I = "Tập thể", "Cá nhân"

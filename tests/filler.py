@@ -25,11 +25,11 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from thidua_batch import schema
-from thidua_batch.campaign import Campaign
-from thidua_batch.roster import Unit
-from thidua_batch.template import template_filename, write_template
-from thidua_batch.text import label_key, label_key_ascii
+from thidua_batch.config import schema
+from thidua_batch.config.campaign import Campaign
+from thidua_batch.config.roster import Unit
+from thidua_batch.config.unit_template import template_filename, write_template
+from thidua_batch.common.text import label_key, label_key_ascii
 
 _FORMULA_START = ("=", "+", "-", "@")
 

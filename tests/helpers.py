@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 from thidua_batch.batch import check_source
-from thidua_batch.findings import flatten
-from thidua_batch.inbox import Source
-from thidua_batch.model import FileResult
+from thidua_batch.model.findings import flatten
+from thidua_batch.intake.inbox import Source
+from thidua_batch.model.results import FileResult
 
 ON_TIME = dt.datetime(2020, 12, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 

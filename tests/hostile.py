@@ -2,7 +2,7 @@
 
 `make_hostile(kind, dest)` writes one file into the folder `dest` and returns its path;
 `HOSTILE_KINDS` lists the kinds and `EXPECTED_REASON[kind]` the `Rejection.reason` that
-`thidua_batch.safety.inspect_workbook_bytes` must give. Most start from a real workbook
+`thidua_batch.intake.safety.inspect_workbook_bytes` must give. Most start from a real workbook
 written by openpyxl and tamper with its zip; the compound files (encrypted OOXML,
 encrypted .xls) come from a small CFB writer below.
 """

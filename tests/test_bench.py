@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from make_inbox import make  # noqa: E402
 
 from thidua_batch.batch import run_batch  # noqa: E402
-from thidua_batch.campaign import load_campaign  # noqa: E402
+from thidua_batch.config.campaign import load_campaign  # noqa: E402
 
 
 def test_generated_inbox_reads_with_only_the_planted_mistakes(tmp_path):

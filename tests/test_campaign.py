@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from thidua_batch.campaign import CampaignError, default_campaign_text, load_campaign, parse_campaign
+from thidua_batch.config.campaign import CampaignError, default_campaign_text, load_campaign, parse_campaign
 from thidua_batch.cli import main
 
 DEFAULT = default_campaign_text()

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from filler import filled, make_filled
 
-from thidua_batch import schema
+from thidua_batch.config import schema
 from thidua_batch.cli import main
 
 VN = dt.timezone(dt.timedelta(hours=7))

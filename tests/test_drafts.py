@@ -12,12 +12,12 @@ import pytest
 from docx.oxml.ns import qn
 
 import draft_factory as factory
-from thidua_batch import drafts
-from thidua_batch.docx_templates import TEMPLATE_FILES, TEMPLATES_DIR, build_templates
-from thidua_batch.drafts import DraftTemplateError, check_templates, write_drafts
-from thidua_batch.findings import Finding
-from thidua_batch.model import COLLECTIVE, INDIVIDUAL
-from thidua_batch.vnformat import money, money_words
+from thidua_batch.documents import drafts, letters
+from thidua_batch.documents.docx_templates import TEMPLATE_FILES, TEMPLATES_DIR, build_templates
+from thidua_batch.documents.drafts import WordTemplateError, check_templates, write_drafts
+from thidua_batch.model.findings import Finding
+from thidua_batch.model.results import COLLECTIVE, INDIVIDUAL
+from thidua_batch.documents.vnformat import money, money_words
 
 
 # ---------------------------------------------------------------- helpers
@@ -300,19 +300,19 @@ def test_submission(out, result):
 # ---------------------------------------------------------------- the letters
 
 def test_letter_lists_each_finding(out, result):
-    for ur in drafts.letter_units(result):
+    for ur in letters.letter_units(result):
         letter = out / "phan_hoi" / f"{ur.unit.id}.docx"
         lines = blocks(letter)
         body = "\n".join(lines)
         assert f"Kính gửi: {ur.unit.name}" in lines
-        for finding in drafts.unit_findings(result, ur):
+        for finding in letters.unit_findings(result, ur):
             row = next((line for line in lines if finding.message in line), None)
             assert row is not None, (ur.unit.id, finding.code)
             if finding.place:
                 assert finding.place in row
             if finding.value:
                 assert finding.value in row
-        for file in drafts.unit_files(result, ur):
+        for file in letters.unit_files(result, ur):
             assert f"Tệp “{file.path}”" in body
 
 
@@ -388,7 +388,7 @@ def test_shipped_templates_are_valid():
 
 
 def test_committed_templates_are_up_to_date(tmp_path):
-    """`python -m thidua_batch.docx_templates` reproduces the committed templates."""
+    """`python -m thidua_batch.documents.docx_templates` reproduces the committed templates."""
     build_templates(tmp_path)
     for name in TEMPLATE_FILES:
         with zipfile.ZipFile(TEMPLATES_DIR / name) as a, zipfile.ZipFile(tmp_path / name) as b:
@@ -405,11 +405,11 @@ def test_committed_templates_are_up_to_date(tmp_path):
 ])
 def test_misspelled_variable_is_named(tmp_path, old, new, named):
     _rewrite(TEMPLATES_DIR / "quyet_dinh_tpl.docx", tmp_path / "quyet_dinh_tpl.docx", (old, new))
-    with pytest.raises(DraftTemplateError) as caught:
+    with pytest.raises(WordTemplateError) as caught:
         check_templates(tmp_path)
     message = str(caught.value)
     assert f"“{named}”" in message and "quyet_dinh_tpl.docx" in message
-    with pytest.raises(DraftTemplateError):
+    with pytest.raises(WordTemplateError):
         write_drafts(factory.sample_result(), tmp_path / "out", tmp_path)
     assert not (tmp_path / "out" / "du_thao_quyet_dinh_khen_thuong.docx").exists()
 
@@ -417,25 +417,25 @@ def test_misspelled_variable_is_named(tmp_path, old, new, named):
 def test_misspelling_suggests_the_right_name(tmp_path):
     _rewrite(TEMPLATES_DIR / "phan_hoi_tpl.docx", tmp_path / "phan_hoi_tpl.docx",
              ("{{ letter.unit_name }}", "{{ letter.unitname }}"))
-    with pytest.raises(DraftTemplateError, match="có phải “letter.unit_name”"):
+    with pytest.raises(WordTemplateError, match="có phải “letter.unit_name”"):
         check_templates(tmp_path)
 
 
 def test_template_syntax_error(tmp_path):
     _rewrite(TEMPLATES_DIR / "to_trinh_tpl.docx", tmp_path / "to_trinh_tpl.docx",
              ("{%p endfor %}", "{%p endfr %}"))
-    with pytest.raises(DraftTemplateError, match="to_trinh_tpl.docx"):
+    with pytest.raises(WordTemplateError, match="to_trinh_tpl.docx"):
         check_templates(tmp_path)
 
 
 def test_missing_templates_dir(tmp_path):
-    with pytest.raises(DraftTemplateError, match="Không tìm thấy thư mục mẫu văn bản"):
+    with pytest.raises(WordTemplateError, match="Không tìm thấy thư mục mẫu văn bản"):
         check_templates(tmp_path / "khong-co")
 
 
 def test_not_a_docx(tmp_path):
     (tmp_path / "phan_hoi_tpl.docx").write_text("không phải Word")
-    with pytest.raises(DraftTemplateError, match="phan_hoi_tpl.docx"):
+    with pytest.raises(WordTemplateError, match="phan_hoi_tpl.docx"):
         check_templates(tmp_path)
 
 
@@ -472,5 +472,5 @@ def test_letters_are_fast(tmp_path):
 def test_a_misnamed_custom_template_is_refused(tmp_path):
     (tmp_path / "quyet_dinh_tlp.docx").write_bytes(b"")
     (tmp_path / "quyetdinh_tpl.docx").write_bytes(b"")
-    with pytest.raises(drafts.DraftTemplateError, match="quyetdinh_tpl.docx"):
+    with pytest.raises(drafts.WordTemplateError, match="quyetdinh_tpl.docx"):
         drafts.check_templates(tmp_path)

@@ -16,9 +16,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from thidua_batch.batch import run_batch
-from thidua_batch.campaign import load_campaign
-from thidua_batch.outputs import write_outputs
-from thidua_batch.report import to_report
+from thidua_batch.config.campaign import load_campaign
+from thidua_batch.documents.outputs import write_outputs
+from thidua_batch.documents.report import to_report
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden" / "samples.json"

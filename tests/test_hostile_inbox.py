@@ -20,10 +20,10 @@ from helpers import set_received, soffice_convert
 from hostile import HOSTILE_KINDS, make_hostile
 from test_mail import message
 
-from thidua_batch import schema
+from thidua_batch.config import schema
 from thidua_batch.batch import run_batch
-from thidua_batch.campaign import default_campaign_text, load_campaign, parse_campaign
-from thidua_batch.legacy import unicode_to_tcvn3
+from thidua_batch.config.campaign import default_campaign_text, load_campaign, parse_campaign
+from thidua_batch.intake.legacy import unicode_to_tcvn3
 
 CAMPAIGN = load_campaign()
 VN = dt.timezone(dt.timedelta(hours=7))

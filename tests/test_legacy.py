@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from thidua_batch import legacy
-from thidua_batch.legacy import (
+from thidua_batch.intake import legacy
+from thidua_batch.intake.legacy import (
     TCVN3_CORE_BYTES,
     TCVN3_TABLE,
     Conversion,

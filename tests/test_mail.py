@@ -12,8 +12,8 @@ from filler import filled
 from helpers import set_received
 
 from thidua_batch.batch import run_batch
-from thidua_batch.campaign import load_campaign
-from thidua_batch.report import to_report
+from thidua_batch.config.campaign import load_campaign
+from thidua_batch.documents.report import to_report
 
 CAMPAIGN = load_campaign()
 VN = dt.timezone(dt.timedelta(hours=7))

@@ -10,9 +10,9 @@ import pytest
 from filler import filled, make_filled, nfd, sample_individual
 from helpers import check, flat, soffice_convert
 
-from thidua_batch import schema
-from thidua_batch.campaign import load_campaign
-from thidua_batch.model import ACCEPTED, REJECTED
+from thidua_batch.config import schema
+from thidua_batch.config.campaign import load_campaign
+from thidua_batch.model.results import ACCEPTED, REJECTED
 
 CAMPAIGN = load_campaign()
 CN, TT, DV = schema.SHEET_INDIVIDUALS, schema.SHEET_COLLECTIVES, schema.SHEET_UNIT
@@ -239,7 +239,7 @@ def test_missing_unit_sheet_rejects_the_file(tmp_path):
 
 
 def test_legacy_encodings_are_converted_and_reported(tmp_path):
-    from thidua_batch.legacy import unicode_to_tcvn3, unicode_to_vni
+    from thidua_batch.intake.legacy import unicode_to_tcvn3, unicode_to_vni
     filler = filled(tmp_path, CAMPAIGN, "than-uyen", individuals=2)
     unit_at = filler.set_field("Đơn vị đề nghị", unicode_to_tcvn3("Liên đoàn Lao động huyện Than Uyên"))
     row_t = filler.add_row(CN, {**sample_individual(30), "Họ và tên": unicode_to_tcvn3("Nguyễn Văn An"),

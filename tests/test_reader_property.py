@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from thidua_batch import schema
-from thidua_batch.campaign import load_campaign
+from thidua_batch.config import schema
+from thidua_batch.config.campaign import load_campaign
 
 CAMPAIGN = load_campaign()
 FIELDS = schema.INDIVIDUAL_FIELDS

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from thidua_batch.roster import Roster, Unit, core_name
+from thidua_batch.config.roster import Roster, Unit, core_name
 
 
 def nfd(text: str) -> str:
@@ -245,7 +245,7 @@ def test_core_name(typed, core):
 
 
 def test_grassroots_unions_abbreviated_cdcs():
-    from thidua_batch.roster import Roster, Unit
+    from thidua_batch.config.roster import Roster, Unit
     roster = Roster((Unit("cdcs-1", "Công đoàn cơ sở Trường Tiểu học số 1", "công đoàn cơ sở", 1, 4),
                      Unit("cdcs-2", "Công đoàn cơ sở Trường Tiểu học số 2", "công đoàn cơ sở", 1, 4)))
     assert roster.match("CĐCS Trường Tiểu học số 2").unit.id == "cdcs-2"

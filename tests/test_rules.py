@@ -7,9 +7,9 @@ import pytest
 from filler import filled, nfd, sample_collective, sample_individual
 from helpers import check, flat
 
-from thidua_batch import schema
-from thidua_batch.campaign import load_campaign
-from thidua_batch.model import ACCEPTED, REJECTED
+from thidua_batch.config import schema
+from thidua_batch.config.campaign import load_campaign
+from thidua_batch.model.results import ACCEPTED, REJECTED
 
 CAMPAIGN = load_campaign()
 CN, TT, DV = schema.SHEET_INDIVIDUALS, schema.SHEET_COLLECTIVES, schema.SHEET_UNIT

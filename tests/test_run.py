@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from filler import filled, sample_individual
 from helpers import set_received
 
-from thidua_batch import schema
+from thidua_batch.config import schema
 from thidua_batch.batch import run_batch
-from thidua_batch.campaign import load_campaign
+from thidua_batch.config.campaign import load_campaign
 from thidua_batch.cli import main
-from thidua_batch.findings import flatten
-from thidua_batch.model import COLLECTIVE, INDIVIDUAL
+from thidua_batch.model.findings import flatten
+from thidua_batch.model.results import COLLECTIVE, INDIVIDUAL
 
 CAMPAIGN = load_campaign()
 VN = dt.timezone(dt.timedelta(hours=7))

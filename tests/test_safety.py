@@ -1,4 +1,4 @@
-"""Checks on a file's bytes before any parser sees it (thidua_batch.safety)."""
+"""Checks on a file's bytes before any parser sees it (thidua_batch.intake.safety)."""
 from __future__ import annotations
 
 import io
@@ -29,7 +29,7 @@ from hostile import (
     million_rows_xlsx,
     rezip,
 )
-from thidua_batch.safety import Limits, Rejection, inspect_workbook_bytes, sniff_format
+from thidua_batch.intake.safety import Limits, Rejection, inspect_workbook_bytes, sniff_format
 
 REASONS = {"empty", "not-a-workbook", "encrypted", "truncated", "zip-bomb", "dtd", "too-large", "corrupt"}
 HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
@@ -96,7 +96,7 @@ def test_each_check_runs_in_bounded_time_and_memory(kind):
 
 
 def test_bombs_are_rejected_from_the_directory_without_inflating(monkeypatch):
-    import thidua_batch.safety as safety
+    import thidua_batch.intake.safety as safety
 
     def no_inflating(*_args, **_kwargs):
         raise AssertionError("inflated a member of a zip bomb")
@@ -142,7 +142,7 @@ def test_suffix_is_normalised(suffix):
 
 
 def test_the_projects_template_passes(tmp_path, campaign):
-    from thidua_batch.template import write_template
+    from thidua_batch.config.unit_template import write_template
 
     path = write_template(campaign, tmp_path / "mau_de_nghi_khen_thuong.xlsx")
     assert inspect_file(path) is None
@@ -280,7 +280,7 @@ def test_a_big_stored_member_within_ratio_passes():
 
 
 def test_doctype_split_across_inflate_chunks_is_found():
-    import thidua_batch.safety as safety
+    import thidua_batch.intake.safety as safety
 
     filler = b"<!-- " + os.urandom(safety._CHUNK // 2).hex().encode()[:-9] + b" -->"  # does not compress
     sheet = b'<?xml version="1.0"?>' + filler + b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet/>'

@@ -11,15 +11,15 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from filler import Filler, make_filled, new_filler, nfd
-from thidua_batch import schema
-from thidua_batch.campaign import load_campaign
-from thidua_batch.template import (TemplateUnitError, build_workbook, template_filename, write_template,
+from thidua_batch.config import schema
+from thidua_batch.config.campaign import load_campaign
+from thidua_batch.config.unit_template import (TemplateUnitError, build_workbook, template_filename, write_template,
                                    write_templates)
-from thidua_batch.text import label_key
+from thidua_batch.common.text import label_key
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "input_templates"
-REGENERATE = "python -m thidua_batch.template input_templates"
+REGENERATE = "python -m thidua_batch.config.unit_template input_templates"
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from thidua_batch.schema import Kind
-from thidua_batch.values import (
+from thidua_batch.config.schema import Kind
+from thidua_batch.intake.values import (
     Invalid, as_text, parse, parse_date, parse_gender, parse_percent, parse_whole, parse_year, parse_yes_no,
 )
 

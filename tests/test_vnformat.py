@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from thidua_batch.vnformat import (
+from thidua_batch.documents.vnformat import (
     datetime_text, long_date, money, money_words, number_words, place_date, short_date,
     short_month_year, two_digits,
 )

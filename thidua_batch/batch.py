@@ -5,14 +5,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .campaign import Campaign
-from .findings import Finding
-from .inbox import Skipped, Source, file_time, scan
-from .merge import merge
-from .model import IGNORED, BatchResult, FileResult
-from .reader import read_workbook
-from .rules import check_file
-from .timings import Timings
+from .checks.merge import merge
+from .checks.rules import check_file
+from .common.timings import Timings
+from .config.campaign import Campaign
+from .intake.inbox import Skipped, Source, file_time, scan
+from .intake.reader import read_workbook
+from .model.findings import Finding
+from .model.results import IGNORED, BatchResult, FileResult
 
 Progress = Callable[[str], None]
 

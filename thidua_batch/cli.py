@@ -9,13 +9,15 @@ from pathlib import Path
 import click
 
 from . import batch
-from .inbox import walk
-from .campaign import Campaign, CampaignError, load_campaign
-from .findings import SEVERITY_WORDS, Severity
-from .model import COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, UNDER_QUOTA, \
-    STATUS_WORDS, BatchResult, FileResult
-from .report import dumps, file_entry, stats as report_stats, to_report
-from .timings import Timings
+from .common.timings import Timings
+from .config.campaign import Campaign, CampaignError, load_campaign
+from .documents.report import dumps, file_entry
+from .documents.report import stats as report_stats
+from .documents.report import to_report
+from .intake.inbox import walk
+from .model.findings import SEVERITY_WORDS, Severity
+from .model.results import (COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
+                            STATUS_WORDS, UNDER_QUOTA, BatchResult, FileResult)
 
 
 class Stop(click.ClickException):
@@ -132,7 +134,7 @@ def main() -> None:
 @campaign_option
 def template(out_dir: Path, unit_id: str | None, all_units: bool, campaign_path: Path | None) -> None:
     """Ghi mẫu bảng tính Excel để gửi các đơn vị điền."""
-    from .template import TemplateUnitError, write_templates
+    from .config.unit_template import TemplateUnitError, write_templates
 
     if unit_id and all_units:
         raise Stop("Chỉ dùng một trong hai tùy chọn --unit hoặc --all-units.")
@@ -190,8 +192,8 @@ def _print_file(result: FileResult, campaign: Campaign) -> None:
 def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, show_timings: bool,
         campaign_path: Path | None) -> None:
     """Đọc mọi tệp trong thư mục INBOX, kiểm tra, tổng hợp và ghi kết quả vào --out."""
-    from .drafts import DraftTemplateError
-    from .outputs import check_output_templates, write_outputs
+    from .documents.drafts import WordTemplateError
+    from .documents.outputs import check_output_templates, write_outputs
 
     campaign = _campaign(campaign_path)
     if not inbox.is_dir():
@@ -200,7 +202,7 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
         raise Stop("Thư mục kết quả (--out) không được nằm trong thư mục hồ sơ: đầu vào không bao giờ bị ghi đè.")
     try:
         check_output_templates(templates_dir)
-    except DraftTemplateError as exc:
+    except WordTemplateError as exc:
         raise Stop(str(exc)) from None
     started = time.monotonic()
     timings = Timings()

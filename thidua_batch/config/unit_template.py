@@ -16,8 +16,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..common.atomic import atomic_path
 from . import schema
-from .atomic import atomic_path
 from .campaign import Campaign, load_campaign
 from .roster import Unit
 from .schema import Field, Kind
@@ -393,7 +393,7 @@ def _write_nomination_sheet(ws: Worksheet, fields: tuple[Field, ...], title: str
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m thidua_batch.template DIR: the blank template and every unit's into DIR."""
+    """python -m thidua_batch.config.unit_template DIR: the blank template and every unit's into DIR."""
     args = sys.argv[1:] if argv is None else argv
     out_dir = Path(args[0]) if args else Path("input_templates")
     for path in write_templates(load_campaign(), out_dir, all_units=True):

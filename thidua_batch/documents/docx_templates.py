@@ -1,6 +1,6 @@
 """Builds the three Word templates of the drafts with python-docx, reproducibly.
 
-    python -m thidua_batch.docx_templates [OUT_DIR]
+    python -m thidua_batch.documents.docx_templates [OUT_DIR]
 
 writes quyet_dinh_tpl.docx, to_trinh_tpl.docx and phan_hoi_tpl.docx into
 thidua_batch/templates/ (or OUT_DIR). The files are committed: they are what the board's
@@ -28,7 +28,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from .atomic import atomic_path
+from ..common.atomic import atomic_path
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 DECISION_TPL = "quyet_dinh_tpl.docx"

@@ -19,14 +19,14 @@ from functools import lru_cache
 import python_calamine
 from defusedxml import ElementTree as SafeET
 
-from . import schema
-from .campaign import Campaign
-from .findings import Finding
+from ..common.text import clean, label_key, label_key_ascii
+from ..config import schema
+from ..config.campaign import Campaign
+from ..config.schema import Field
+from ..model.findings import Finding
+from ..model.results import COLLECTIVE, INDIVIDUAL, Cell, FileResult, Nomination
 from .legacy import detect_and_convert
-from .model import COLLECTIVE, INDIVIDUAL, Cell, FileResult, Nomination
 from .safety import Limits, inspect_workbook_bytes
-from .schema import Field
-from .text import clean, label_key, label_key_ascii
 from .values import Invalid, parse
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -77,6 +77,13 @@ class _Sheet:
         return ""
 
 
+def _reraise_unless_calamine_failure(exc: BaseException) -> None:
+    """calamine raises many types for bad input, and for some cell values (a date far out of
+    range) a Rust panic, pyo3's PanicException, which derives from BaseException."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
 class _Book:
     """An open workbook: sheet names, sheet values, and the cells calamine cannot describe."""
 
@@ -96,7 +103,8 @@ class _Book:
         except python_calamine.PasswordError:
             raise Unreadable("Tệp được đặt mật khẩu nên không đọc được. "
                              "Đề nghị đơn vị gỡ mật khẩu và gửi lại.") from None
-        except Exception as exc:  # calamine raises many types for bad input
+        except BaseException as exc:
+            _reraise_unless_calamine_failure(exc)
             raise Unreadable("Không mở được tệp như một bảng tính Excel (tệp hỏng, bị cắt cụt hoặc không phải "
                              "tệp Excel thật). Đề nghị đơn vị mở tệp bằng Excel, lưu lại dạng .xlsx và gửi lại. "
                              f"(Chi tiết kỹ thuật: {exc})") from None
@@ -105,9 +113,32 @@ class _Book:
     def sheet(self, name: str, nrows: int | None = None) -> _Sheet:
         try:
             rows = self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
-        except Exception as exc:
+        except BaseException as exc:
+            _reraise_unless_calamine_failure(exc)
+            rows = self._sheet_by_openpyxl(name, nrows)
+            if rows is not None:
+                return _Sheet(name, rows)
             raise Unreadable(f"Không đọc được trang “{name}”: {exc}.") from None
         return _Sheet(name, rows)
+
+    def _sheet_by_openpyxl(self, name: str, nrows: int | None) -> list[list[object]] | None:
+        """The slow way, for the rare sheet calamine cannot convert (it panics on a date cell far
+        out of range; openpyxl shows such a cell as "#VALUE!", which is then reported)."""
+        if not self.data.startswith(b"PK"):
+            return None
+        import warnings
+
+        import openpyxl
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
+                rows = [["" if v is None else v for v in row]
+                        for row in book[name].iter_rows(min_row=1, min_col=1, max_row=nrows, values_only=True)]
+                book.close()
+        except Exception:  # noqa: BLE001 - then the sheet is reported unreadable
+            return None
+        return rows
 
     def formula_cells(self, sheet_name: str) -> dict[str, str | None]:
         """Cells of an .xlsx/.xlsm sheet that hold a formula without cached value (None)

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .atomic import write_text
-from .findings import Severity
-from .model import ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, REJECTED, SUPERSEDED, BatchResult, FileResult
+from ..common.atomic import write_text
+from ..model.findings import Severity
+from ..model.results import (ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, REJECTED, SUPERSEDED, BatchResult,
+                             FileResult)
 
 
 def _iso(moment) -> str | None:

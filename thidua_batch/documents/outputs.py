@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .consolidated import FILE_NAME as CONSOLIDATED, write_consolidated
+from ..common.timings import Timings
+from ..model.results import BatchResult
+from .consolidated import FILE_NAME as CONSOLIDATED
+from .consolidated import write_consolidated
 from .drafts import check_templates, write_drafts
-from .model import BatchResult
 from .report import write_report
-from .timings import Timings
 
 REPORT = "report.json"
 

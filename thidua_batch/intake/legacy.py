@@ -41,6 +41,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..model.results import Conversion
+
 __all__ = [
     "Conversion",
     "detect_and_convert",
@@ -49,13 +51,6 @@ __all__ = [
     "unicode_to_tcvn3",
     "unicode_to_vni",
 ]
-
-
-@dataclass(frozen=True)
-class Conversion:
-    encoding: str  # "TCVN3" | "VNI"
-    before: str
-    after: str  # Unicode NFC
 
 
 def _nfc(text: str) -> str:

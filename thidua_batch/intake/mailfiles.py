@@ -17,17 +17,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
 
-from .text import clean
+from ..common.text import clean
+from ..model.results import MailInfo
 
 MAIL_SUFFIXES = (".eml", ".mbox")
-
-
-@dataclass(frozen=True)
-class MailInfo:
-    sender: str
-    subject: str
-    date: dt.datetime | None
-    attachment: str      # the attachment's own name, decoded
 
 
 @dataclass(frozen=True)

@@ -38,16 +38,7 @@ from dataclasses import dataclass
 
 __all__ = ["Limits", "Rejection", "sniff_format", "inspect_workbook_bytes"]
 
-MiB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_file_bytes: int = 50 * MiB
-    max_uncompressed_bytes: int = 300 * MiB  # sum over zip members
-    max_ratio: float = 150.0  # per member, uncompressed/compressed, for members over 1 MiB uncompressed
-    max_members: int = 10_000
-    max_sheet_xml_bytes: int = 150 * MiB  # a sheet bigger than this is rejected for size
+from ..config.limits import Limits, MiB
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .schema import GENDERS, NO, YES, Kind
-from .text import clean, fold_ascii
+from ..common.text import clean, fold_ascii
+from ..config.schema import GENDERS, NO, YES, Kind
 
 
 class Invalid(ValueError):
@@ -152,3 +152,10 @@ def parse(kind: Kind, raw: object, *, year_range: tuple[int, int] = (1900, 2100)
     if kind is Kind.WHOLE:
         return parse_whole(raw)
     raise AssertionError(kind)
+
+
+def show_value(value: object) -> str | None:
+    """The value as found, for a finding (None for an empty cell)."""
+    if value is None or value == "":
+        return None
+    return as_text(value)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .atomic import atomic_path
-from .findings import SEVERITY_WORDS, Severity
-from .model import COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, STATUS_WORDS, BatchResult, Cell, FileResult
+from ..common.atomic import atomic_path
+from ..model.findings import SEVERITY_WORDS, Severity
+from ..model.results import COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, STATUS_WORDS, BatchResult, Cell, FileResult
 
 FILE_NAME = "tong_hop_khen_thuong.xlsx"
 SHEET_UNITS, SHEET_COLLECTIVES, SHEET_INDIVIDUALS = "Tổng hợp đơn vị", "Tập thể", "Cá nhân"

@@ -8,11 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .campaign import Campaign
+from ..config.campaign import Campaign
+from ..config.roster import Unit
 from .findings import Finding, Severity
-from .legacy import Conversion
-from .mail import MailInfo
-from .roster import Unit
 
 COLLECTIVE, INDIVIDUAL = "collective", "individual"
 
@@ -29,6 +27,23 @@ STATUS_WORDS = {
     OK: "Đạt yêu cầu",
 }
 FILE_STATUS_WORDS = {ACCEPTED: "Đã nhận", REJECTED: "Bị từ chối", IGNORED: "Bỏ qua", SUPERSEDED: "Đã được thay thế"}
+
+
+@dataclass(frozen=True)
+class MailInfo:
+    """The mail a file came attached to."""
+
+    sender: str
+    subject: str
+    date: dt.datetime | None
+    attachment: str      # the attachment's own name, decoded
+
+
+@dataclass(frozen=True)
+class Conversion:
+    encoding: str  # "TCVN3" | "VNI"
+    before: str
+    after: str  # Unicode NFC
 
 
 @dataclass

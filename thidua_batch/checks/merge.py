@@ -6,10 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .campaign import Campaign
-from .findings import Finding
-from .model import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, SUPERSEDED,
-                    UNDER_QUOTA, BatchResult, Counts, FileResult, Nomination, UnitResult)
+from ..config.campaign import Campaign
+from ..model.findings import Finding
+from ..model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, SUPERSEDED,
+                             UNDER_QUOTA, BatchResult, Counts, FileResult, Nomination, UnitResult)
 from .rules import DUPLICATE_CODES, KIND_WORDS, describe, duplicate_key
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)

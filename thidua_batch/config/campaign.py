@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .limits import Limits
 from .roster import Roster, Unit, core_name
-from .safety import Limits
 
 
 class CampaignError(Exception):
@@ -153,7 +153,7 @@ def _where(message: str) -> str:
 
 
 def default_campaign_text() -> str:
-    return resources.files("thidua_batch").joinpath("data/vhcs-2020.toml").read_text("utf-8")
+    return resources.files("thidua_batch").joinpath("config/data/vhcs-2020.toml").read_text("utf-8")
 
 
 def load_campaign(path: str | Path | None = None) -> Campaign:

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .mail import MAIL_SUFFIXES, MailInfo, MailNote, read_mail
+from ..model.results import MailInfo
+from .mailfiles import MAIL_SUFFIXES, MailNote, read_mail
 from .reader import WORKBOOK_SUFFIXES
 
 

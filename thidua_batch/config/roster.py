@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from .text import fold_ascii
+from ..common.text import fold_ascii
 
 # Abbreviations, already folded to ASCII (đ → d).
 _ABBREVIATIONS = {

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import Enum
 
-from .values import as_text
-
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -80,10 +78,3 @@ class Finding:
 def flatten(findings) -> list[tuple[str, str | None, str | None]]:
     """(code, sheet, cell) rows: what tests assert on."""
     return [(f.code, f.sheet, f.cell) for f in findings]
-
-
-def show_value(value: object) -> str | None:
-    """The value as found, for a finding (None for an empty cell)."""
-    if value is None or value == "":
-        return None
-    return as_text(value)

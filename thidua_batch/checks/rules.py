@@ -6,14 +6,15 @@ and decides whether the file is accepted (it can be attributed to a roster unit)
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
-from . import schema
-from .campaign import Campaign
-from .findings import Finding, show_value
-from .model import ACCEPTED, COLLECTIVE, INDIVIDUAL, FileResult, Nomination
-from .text import fold
+from ..common.text import fold
+from ..config import schema
+from ..config.campaign import Campaign
+from ..intake.values import show_value
+from ..model.findings import Finding
+from ..model.results import ACCEPTED, COLLECTIVE, INDIVIDUAL, FileResult, Nomination
 
 Rule = Callable[[FileResult, Campaign], Iterator[Finding]]
 
