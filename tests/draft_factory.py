@@ -10,7 +10,7 @@ import datetime as dt
 
 from thidua_batch.config.campaign import Campaign, load_campaign
 from thidua_batch.model.findings import Finding
-from thidua_batch.model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
+from thidua_batch.model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, UNUSABLE,
                                 REJECTED, SUPERSEDED, UNDER_QUOTA, BatchResult, Cell, Counts, FileResult,
                                 Nomination, UnitResult)
 from thidua_batch.config.roster import Roster, Unit
@@ -74,7 +74,7 @@ def build(campaign: Campaign, sent: list[Sent], extra_findings: list[Finding] = 
         attributed = [f for f in files if f.unit == unit.id]
         accepted = next((f for f in attributed if f.status == ACCEPTED), None)
         if accepted is None:
-            units.append(UnitResult(unit, MISSING, Counts(), Counts(), None, attributed))
+            units.append(UnitResult(unit, UNUSABLE if attributed else MISSING, Counts(), Counts(), None, attributed))
             why = "các tệp đơn vị gửi đều không dùng được" if attributed else "chưa nhận được hồ sơ nào"
             findings.append(Finding("unit-missing", f"{unit.name}: {why}.", unit=unit.id))
             continue

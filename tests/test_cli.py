@@ -200,7 +200,7 @@ def test_check_json(tmp_path, campaign):
     assert sorted(data) == ["files", "findings"]
     assert len(data["files"]) == 1
     entry = data["files"][0]
-    assert set(entry) == {"path", "sha256", "status", "unit", "received_at", "reason"}
+    assert set(entry) == {"path", "sha256", "status", "unit", "layout", "received_at", "reason"}
     assert (entry["path"], entry["status"], entry["unit"], entry["reason"]) == (
         path.as_posix(), "accepted", "tam-duong", None)
     assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -274,7 +274,9 @@ def test_submission(out, result):
     assert "BAN CSPL&QHLĐ" in lines[0]
     assert "TỜ TRÌNH" in lines
     assert "Kính gửi: Ban Thường vụ LĐLĐ tỉnh Lai Châu" in lines
-    assert "Số đơn vị được phân bổ chỉ tiêu: 11; đã gửi hồ sơ hợp lệ: 6; chưa gửi hồ sơ hợp lệ: 5." in body
+    # Than Uyên sent a file that cannot be used: it is never counted as having sent nothing.
+    assert ("Số đơn vị được phân bổ chỉ tiêu: 11; đã gửi hồ sơ: 7, trong đó 6 đơn vị có hồ sơ dùng được để "
+            "tổng hợp và 1 đơn vị đã gửi nhưng chưa dùng được; chưa gửi hồ sơ: 4.") in body
     summary = tables(submission(out))[1]
     assert summary[0] == ["STT", "Đơn vị", "Chỉ tiêu (TT/CN)", "Đề nghị (TT/CN)", "Đưa vào dự thảo QĐ (TT/CN)",
                           "Ghi chú"]
@@ -283,7 +285,7 @@ def test_submission(out, result):
     assert rows["Liên đoàn Lao động huyện Phong Thổ"][2:5] == ["1/4", "1/5", "1/0"]
     assert rows["Liên đoàn Lao động huyện Phong Thổ"][5] == "Vượt chỉ tiêu: cá nhân 5/4; 5 đề nghị chưa đưa vào dự thảo"
     assert rows["Liên đoàn Lao động huyện Mường Tè"][3:] == ["—", "0/0", "Chưa gửi hồ sơ"]
-    assert rows["Liên đoàn Lao động huyện Than Uyên"][5] == "Tệp gửi đến không dùng được"
+    assert rows["Liên đoàn Lao động huyện Than Uyên"][5] == "Đã gửi 1 tệp nhưng chưa dùng được: không mở được tệp"
     assert rows["Liên đoàn Lao động huyện Tân Uyên"][5] == "Dưới chỉ tiêu: gửi sau hạn"
     assert rows["Tổng cộng"][2:5] == ["11/50", "6/26", "6/20"]
     held = [line for line in lines if line.startswith("- ")]
@@ -350,7 +352,7 @@ def test_letter_rejected_file(out):
     body = text(out / "phan_hoi" / "than-uyen.docx")
     assert "Đơn vị đề nghị: chưa có tệp hồ sơ dùng được." in body
     assert "| Lỗi | Cả tệp “than_uyen.xls” |  | Không mở được tệp" in body
-    assert "nhận lúc 23:50 ngày 20/12/2020: không dùng được (xem mục 3)." in body
+    assert "nhận lúc 23:50 ngày 20/12/2020: không dùng được: không mở được tệp (xem mục 3)." in body
 
 
 def test_letter_text_cleaned(tmp_path):

@@ -156,7 +156,8 @@ def test_report_json_follows_the_contract(tmp_path, inbox):
     assert report["valid"] is False
     s = report["stats"]
     assert s["files"] == s["files_accepted"] + s["files_rejected"] + s["files_ignored"] + s["files_superseded"] == 6
-    assert (s["files_accepted"], s["files_rejected"], s["files_ignored"]) == (3, 1, 2)
+    # "Huong dan.docx" is a Word file now read for a list: its broken bytes make it rejected
+    assert (s["files_accepted"], s["files_rejected"], s["files_ignored"]) == (3, 2, 1)
     assert (s["units_expected"], s["units_submitted"], s["units_missing"]) == (11, 3, 8)
     assert (s["collectives"], s["individuals"]) == (3, 4 + 4 + 5)
     assert (s["collectives_in_decision"], s["individuals_in_decision"]) == (3, 8)
@@ -185,7 +186,7 @@ def test_consolidated_workbook_is_text_not_formulas(tmp_path, inbox):
     out = tmp_path / "out"
     _run_cli(inbox, out)
     wb = openpyxl.load_workbook(out / "tong_hop_khen_thuong.xlsx")
-    assert wb.sheetnames == ["Tổng hợp đơn vị", "Tập thể", "Cá nhân", "Lỗi - cảnh báo", "Tệp đã nhận"]
+    assert wb.sheetnames == ["Tổng hợp đơn vị", "Tập thể", "Cá nhân", "Lỗi - cảnh báo", "Tệp đã nhận", "Dòng không tính"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
         for row in ws.iter_rows():
@@ -204,12 +205,18 @@ def test_consolidated_workbook_is_text_not_formulas(tmp_path, inbox):
     bad_year = next(r for r in rows if r["Năm sinh"] == "198")   # shown as found, never lost
     assert bad_year["Đưa vào quyết định"] == "Không"
     units = {r[2].value: r for r in wb["Tổng hợp đơn vị"].iter_rows(min_row=2)}
-    assert units["Liên đoàn Lao động huyện Mường Tè"][10].value == "Chưa gửi hồ sơ hợp lệ"
+    assert units["Liên đoàn Lao động huyện Mường Tè"][10].value == "Chưa gửi hồ sơ"
     files = {r[1].value: r[2].value for r in wb["Tệp đã nhận"].iter_rows(min_row=2)}
-    assert files["hong.xlsx"] == "Bị từ chối" and files["Huong dan.docx"] == "Bỏ qua"
+    assert files["hong.xlsx"] == "Bị từ chối" and files["~$phong tho.xlsx"] == "Bỏ qua"
     findings = list(wb["Lỗi - cảnh báo"].iter_rows(min_row=2, values_only=True))
-    assert ("Lỗi", "invalid-value", "Liên đoàn Lao động huyện Phong Thổ", "phong tho.xlsx", "Cá nhân", "D8",
+    assert ("Lỗi", "Giá trị không hợp lệ", "Liên đoàn Lao động huyện Phong Thổ", "phong tho.xlsx", "Cá nhân", "D8",
             "198") in {r[1:8] for r in findings}
+    # Every text is Vietnamese: no finding code, status or reason appears bare anywhere in the workbook.
+    from thidua_batch.model.findings import CODES
+    shown = {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v}
+    bare = shown & (set(CODES) | {"accepted", "rejected", "ignored", "superseded", "missing", "unusable",
+                                  "has-errors", "over-quota", "under-quota", "ok", "template", "own", "word"})
+    assert bare == set()
 
 
 def test_inputs_untouched_outputs_atomic_and_repeatable(tmp_path, inbox):
@@ -247,7 +254,7 @@ def test_cli_summary_and_exit_codes(tmp_path, inbox):
     (inbox / "tam-duong.xlsx").write_bytes(b"broken")
     bad = _run_cli(inbox, out)
     assert bad.exit_code == 1
-    assert "Chưa gửi hồ sơ hợp lệ: Liên đoàn Lao động huyện Tam Đường" in bad.output
+    assert "Đã gửi nhưng chưa dùng được: Liên đoàn Lao động huyện Tam Đường" in bad.output
     as_json = _run_cli(inbox, out, "--json")
     assert json.loads(as_json.output)["stats"]["files_rejected"] == 1
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .checks.merge import merge
 from .checks.rules import check_file
@@ -11,6 +11,8 @@ from .common.timings import Timings
 from .config.campaign import Campaign
 from .intake.inbox import Skipped, Source, file_time, scan
 from .intake.reader import read_workbook
+from .intake.word_lists import WORD_SUFFIXES
+from .intake.word_reader import read_word_file
 from .model.findings import Finding
 from .model.results import IGNORED, BatchResult, FileResult
 
@@ -19,17 +21,23 @@ Progress = Callable[[str], None]
 
 def check_source(source: Source, campaign: Campaign, timings: Timings | None = None) -> FileResult:
     timings = timings or Timings()
+    read = read_word_file if PurePosixPath(source.path).suffix.lower() in WORD_SUFFIXES else read_workbook
     with timings.phase("read"):
-        result = read_workbook(source.data, source.path, campaign, source.received_at)
+        result = read(source.data, source.path, campaign, source.received_at)
         result.mail = source.mail
     with timings.phase("check"):
         return check_file(result, campaign)
 
 
-def ignored(skipped: Skipped) -> FileResult:
-    return FileResult(path=skipped.path, sha256=skipped.sha256, status=IGNORED, reason="file-ignored",
-                      findings=[Finding("file-ignored", f"Bỏ qua “{skipped.path}”: {skipped.reason}",
-                                        file=skipped.path)])
+def ignored(skipped: Skipped, campaign: Campaign) -> FileResult:
+    """A file listed, not read; still attributed to a unit when its name says which (a lock file
+    "~$…" or a hidden file was not sent by anyone)."""
+    result = FileResult(path=skipped.path, sha256=skipped.sha256, status=IGNORED, reason="file-ignored",
+                        findings=[Finding("file-ignored", f"Bỏ qua “{skipped.path}”: {skipped.reason}",
+                                          file=skipped.path)])
+    if not skipped.lock_or_hidden:
+        check_file(result, campaign)
+    return result
 
 
 def read_inbox(inbox: Path, campaign: Campaign, progress: Progress | None = None,
@@ -39,7 +47,7 @@ def read_inbox(inbox: Path, campaign: Campaign, progress: Progress | None = None
     for item in timings.timed("discover", scan(inbox)):
         if progress:
             progress(item.path)
-        files.append(ignored(item) if isinstance(item, Skipped) else check_source(item, campaign, timings))
+        files.append(ignored(item, campaign) if isinstance(item, Skipped) else check_source(item, campaign, timings))
     return files
 
 

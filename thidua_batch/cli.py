@@ -17,7 +17,7 @@ from .documents.report import to_report
 from .intake.inbox import walk
 from .model.findings import SEVERITY_WORDS, Severity
 from .model.results import (COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
-                            STATUS_WORDS, UNDER_QUOTA, BatchResult, FileResult)
+                            STATUS_WORDS, UNDER_QUOTA, UNUSABLE, BatchResult, FileResult)
 
 
 class Stop(click.ClickException):
@@ -236,7 +236,7 @@ def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:
                f"bỏ qua {stats['files_ignored']}, bị thay thế {stats['files_superseded']}.")
     click.echo(f"Đơn vị: {stats['units_submitted']}/{stats['units_expected']} đơn vị đã gửi; "
                f"{len(by_status.get(OK, []))} đạt yêu cầu.")
-    for status in (HAS_ERRORS, OVER_QUOTA, UNDER_QUOTA, MISSING):
+    for status in (HAS_ERRORS, OVER_QUOTA, UNDER_QUOTA, UNUSABLE, MISSING):
         if by_status.get(status):
             click.echo(f"  {STATUS_WORDS[status]}: {', '.join(by_status[status])}")
     click.echo(f"Đưa vào dự thảo quyết định: {len(result.in_decision(COLLECTIVE))} tập thể, "

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 from ..config.campaign import Campaign
 from ..model.findings import Finding
-from ..model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, SUPERSEDED,
-                             UNDER_QUOTA, BatchResult, Counts, FileResult, Nomination, UnitResult)
+from ..model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, IGNORED, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
+                             REASON_WORDS, SUPERSEDED, UNDER_QUOTA, UNUSABLE, BatchResult, Counts, FileResult,
+                             Nomination, UnitResult)
 from .rules import DUPLICATE_CODES, KIND_WORDS, describe, duplicate_key
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -110,7 +111,9 @@ def _decide(file: FileResult, kind: str, quota: int) -> int:
 
 def _unit_result(unit, file: FileResult | None, attributed: list[FileResult]) -> UnitResult:
     if file is None:
-        return UnitResult(unit, MISSING, Counts(), Counts(), None, attributed)
+        # Files from the unit arrived but none could be used: never "missing" (outputs.md).
+        status = UNUSABLE if attributed else MISSING
+        return UnitResult(unit, status, Counts(), Counts(), None, attributed)
     in_collectives = _decide(file, COLLECTIVE, unit.collectives)
     in_individuals = _decide(file, INDIVIDUAL, unit.individuals)
     codes = {f.code for f in file.findings if f.is_error}
@@ -132,7 +135,7 @@ def _hold_out_unused(files: list[FileResult]) -> None:
         if file.status == ACCEPTED:
             continue
         why = ("Tệp đã được thay bằng tệp mới hơn của đơn vị" if file.status == SUPERSEDED
-               else f"Tệp bị từ chối ({file.reason})")
+               else f"Tệp bị từ chối ({REASON_WORDS.get(file.reason or '', 'không dùng được')})")
         for kind in (COLLECTIVE, INDIVIDUAL):
             for nomination in file.nominations(kind):
                 nomination.in_decision, nomination.held_out = False, why
@@ -140,11 +143,17 @@ def _hold_out_unused(files: list[FileResult]) -> None:
 
 def _missing(units: list[UnitResult]) -> Iterator[Finding]:
     for result in units:
-        if result.status != MISSING:
-            continue
-        if result.files:
-            why = "các tệp đơn vị gửi đều không dùng được (xem lỗi của từng tệp)"
-        else:
-            why = "chưa nhận được hồ sơ nào"
-        yield Finding("unit-missing", f"{result.unit.name}: {why}. Đề nghị đơn vị gửi hồ sơ đúng mẫu trước hạn.",
-                      unit=result.unit.id)
+        if result.status == MISSING:
+            yield Finding("unit-missing", f"{result.unit.name}: chưa nhận được hồ sơ nào. Đề nghị đơn vị gửi hồ sơ "
+                          "đúng mẫu trước hạn.", unit=result.unit.id)
+        elif result.status == UNUSABLE:
+            what = "; ".join(f"“{f.path}” ({_why_unused(f)})" for f in result.files)
+            yield Finding("unit-unusable", f"{result.unit.name} đã gửi {len(result.files)} tệp nhưng chưa tệp nào dùng "
+                          f"được để tổng hợp: {what}. Đề nghị đơn vị sửa theo thư phản hồi và gửi lại danh sách đúng "
+                          "mẫu.", unit=result.unit.id, value=str(len(result.files)))
+
+
+def _why_unused(file: FileResult) -> str:
+    if file.status == IGNORED:
+        return "không có danh sách đề nghị"
+    return REASON_WORDS.get(file.reason or "", "không dùng được")

@@ -14,7 +14,7 @@ from ..config import schema
 from ..config.campaign import Campaign
 from ..intake.values import show_value
 from ..model.findings import Finding
-from ..model.results import ACCEPTED, COLLECTIVE, INDIVIDUAL, FileResult, Nomination
+from ..model.results import ACCEPTED, COLLECTIVE, INDIVIDUAL, OWN, TEMPLATE, WORD, FileResult, Nomination
 
 Rule = Callable[[FileResult, Campaign], Iterator[Finding]]
 
@@ -27,11 +27,13 @@ def _unit_names(units) -> str:
 
 
 def unit_identity(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
-    """unit-unknown / unit-mismatch; sets file.unit when the unit is known."""
+    """unit-unknown / unit-mismatch; sets file.unit when the unit is known (workbook.md, "Which unit a
+    file belongs to": the template's identity, the typed unit, a title block, the file or folder name)."""
+    if file.unit_sheet is None:
+        yield from _unit_from_evidence(file, campaign)
+        return
     cell = file.fields.get("unit")
     sheet = file.unit_sheet
-    if sheet is None:
-        return  # sheet-missing already said it
     template_unit = campaign.roster.get(file.identity.get("unit_id", "")) if file.identity else None
     typed = file.unit_typed
     at = cell.ref if cell else None
@@ -60,6 +62,57 @@ def unit_identity(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                       "hoặc sửa lại tên đơn vị.", file=file.path, unit=file.unit, sheet=sheet, cell=at, value=typed)
         return
     file.unit = match.unit.id
+
+
+def attribute(file: FileResult, campaign: Campaign) -> str | None:
+    """The unit a list without the template's Đơn vị sheet (or a file that could not be used) belongs
+    to: the one unit its title block names, else the one its file or folder name names."""
+    roster = campaign.roster
+    for evidence in (" ".join(file.title_lines), file.mail.attachment if file.mail else "", file.path):
+        unit = roster.mentioned_in(evidence) if evidence else None
+        if unit is not None:
+            return unit.id
+    return None
+
+
+def _unit_from_evidence(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    if file.layout not in (OWN, WORD):
+        return   # no list, or a template without its Đơn vị sheet: sheet-missing says it
+    file.unit = attribute(file, campaign)
+    if file.unit is None:
+        title = "; ".join(file.title_lines[:4]) or "không có"
+        yield Finding("unit-unknown", "Danh sách không theo mẫu và không xác định được đơn vị gửi: phần tiêu đề "
+                      f"(“{title}”) và tên tệp không nêu rõ một đơn vị trong danh sách. Đề nghị đơn vị ghi rõ tên "
+                      "đơn vị ở đầu danh sách hoặc dùng mẫu của Ban CSPL&QHLĐ.", file=file.path,
+                      value=title if file.title_lines else None)
+
+
+def layout_own(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    if file.layout not in (OWN, WORD):
+        return
+    where = "bảng trong văn bản Word" if file.layout == WORD else "bảng tính tự lập"
+    yield Finding("layout-own",
+                  f"Danh sách gửi dưới dạng {where}, không theo mẫu; công cụ đã đọc được "
+                  f"{len(file.collectives)} tập thể, {len(file.individuals)} cá nhân. Mẫu có các mục danh sách này "
+                  "không có (ngày họp xét, số thành viên dự họp, người lập biểu, tỷ lệ phiếu, hồ sơ kèm theo) nên "
+                  "không kiểm tra được. Lần sau đề nghị dùng mẫu Excel của Ban CSPL&QHLĐ.",
+                  file=file.path, unit=file.unit)
+
+
+def interpreted_values(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
+    """value-interpreted: what was read as an officer reads it, before → after."""
+    for sheet, field, cell in _all_cells(file):
+        if cell.interpreted is not None:
+            yield Finding("value-interpreted",
+                          f"“{field.label}” ghi “{show_value(cell.raw)}”, đã đọc là “{cell.interpreted}”. "
+                          "Đề nghị kiểm tra lại; lần sau ghi đúng như mẫu.",
+                          file=file.path, unit=file.unit, sheet=sheet, cell=cell.ref, value=show_value(cell.raw))
+    for nomination in file.individuals:
+        if nomination.display_name != nomination.name:
+            yield Finding("value-interpreted",
+                          f"Họ tên “{nomination.name}” viết in hoa; trong dự thảo quyết định ghi là "
+                          f"“{nomination.display_name}”.", file=file.path, unit=file.unit, sheet=nomination.sheet,
+                          cell=nomination.ref("name"), value=nomination.name)
 
 
 def required_missing(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
@@ -237,8 +290,8 @@ def legacy_text(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                           file=file.path, unit=file.unit, sheet=sheet, cell=cell.ref, value=cell.legacy.before)
 
 
-RULES: tuple[Rule, ...] = (legacy_text, unit_identity, required_missing, invalid_values, formulas_without_value,
-                           quota, duplicates_within, votes, quorum, dossier)
+RULES: tuple[Rule, ...] = (legacy_text, unit_identity, layout_own, interpreted_values, required_missing,
+                           invalid_values, formulas_without_value, quota, duplicates_within, votes, quorum, dossier)
 # Findings that make a file unusable: its rows cannot be attributed to a unit.
 _REJECTING = {"file-unreadable", "unit-mismatch"}
 # Findings about a unit's quota, not about the row they point at.
@@ -247,13 +300,18 @@ _CELL_ROW = re.compile(r"[A-Z]+(\d+)$")
 
 
 def check_file(file: FileResult, campaign: Campaign) -> FileResult:
-    """Run every per-file rule; decide acceptance; mark nominations with errors of their own."""
+    """Run every per-file rule; decide acceptance; mark nominations with errors of their own.
+    A file that cannot be used is still attributed to its unit where the evidence allows."""
     if file.status != ACCEPTED:
+        file.unit = file.unit or attribute(file, campaign)
+        file.findings = [f if f.unit or not file.unit else replace(f, unit=file.unit) for f in file.findings]
         return file
     for rule in RULES:
         file.findings.extend(rule(file, campaign))
     rejecting = next((f.code for f in file.findings if f.code in _REJECTING), None)
-    if file.unit_sheet is None:
+    if file.layout is None or file.layout == TEMPLATE and file.unit_sheet is None:
+        template_unit = campaign.roster.get(file.identity.get("unit_id", ""))
+        file.unit = file.unit or (template_unit.id if template_unit else attribute(file, campaign))
         file.reject("sheet-missing")
     elif file.unit is None:
         file.reject("unit-unknown")

@@ -23,7 +23,13 @@ _ABBREVIATIONS = {
     "h": "huyen",
     "tp": "thanh pho",
     "tx": "thi xa",
+    "gd": "giao duc",
+    "gddt": "giao duc",
+    "yt": "y te",
+    "vc": "vien chuc",
 }
+# "Công đoàn ngành Giáo dục và Đào tạo": the sector is Giáo dục.
+_SYNONYMS = {"giao duc va dao tao": "giao duc", "giao duc dao tao": "giao duc"}
 # Generic words a name may start with, longest first; removed repeatedly.
 _PREFIXES = (
     "lien doan lao dong", "cong doan nganh", "cong doan", "nganh", "huyen", "thanh pho", "thi xa",
@@ -50,9 +56,16 @@ class Match:
     ambiguous: bool = False
 
 
+def expand(text: str) -> str:
+    """Folded without diacritics, abbreviations written out: "CĐ ngành GD" → "cong doan nganh giao duc"."""
+    expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in fold_ascii(text).split())
+    for long, short in _SYNONYMS.items():
+        expanded = expanded.replace(long, short)
+    return expanded
+
+
 def core_name(name: str) -> str:
-    words = fold_ascii(name).split()
-    expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+    expanded = expand(name)
     changed = True
     while changed:
         changed = False
@@ -110,6 +123,14 @@ class Roster:
         if len(found) > 1:
             return Match(None, tuple(found), ambiguous=True)
         return Match(None, self.closest(core))
+
+    def mentioned_in(self, text: str) -> Unit | None:
+        """The one unit whose name a free text mentions ("DANH SÁCH … LĐLĐ HUYỆN MƯỜNG TÈ", a file
+        name "CĐ ngành GD - danh sách.xlsx"); None when none, or more than one, is mentioned.
+        The province itself ("tỉnh Lai Châu") is not the unit "thành phố Lai Châu"."""
+        words = f" {expand(text)} ".replace(" tinh lai chau ", " ")
+        found = {unit for key, units in self._cores.items() if key and f" {key} " in words for unit in units}
+        return found.pop() if len(found) == 1 else None
 
     def closest(self, core: str, n: int = 3) -> tuple[Unit, ...]:
         scored = []

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from ..config.campaign import Campaign, Organisation, Signer
 from ..model.findings import Finding, Severity
-from ..model.results import (ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, REJECTED, STATUS_WORDS, SUPERSEDED,
-                             BatchResult, FileResult, Nomination, UnitResult)
+from ..model.results import (ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, REASON_WORDS, REJECTED, STATUS_WORDS,
+                             SUPERSEDED, UNUSABLE, BatchResult, FileResult, Nomination, UnitResult)
 from .draft_context import (AnnexGroup, AnnexInfo, AnnexRow, AwardInfo, BoardContext, CampaignInfo, DecisionInfo,
                             HeaderInfo, IssueInfo, SummaryInfo, SummaryRow)
 from .vnformat import datetime_text, long_date, money, money_words, place_date, short_date, short_month_year, two_digits
@@ -144,7 +144,7 @@ def _annex_rows(result: BatchResult, nominations: list[Nomination], with_detail:
     for stt, nomination in enumerate(nominations, start=1):
         if nomination.unit not in names:
             names[nomination.unit] = _unit_name(result.campaign, nomination.unit)
-        rows.append(AnnexRow(stt=stt, name=doc_text(nomination.name),
+        rows.append(AnnexRow(stt=stt, name=doc_text(nomination.display_name),
                              detail=doc_text(nomination.position_and_workplace) if with_detail else "",
                              unit=names[nomination.unit]))
     return rows
@@ -176,7 +176,9 @@ def _held_out(unit_result: UnitResult) -> list[Nomination]:
 def _unit_note(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> str:
     """The Ghi chú of the summary table: the status, then what makes it so."""
     if ur.status == MISSING:
-        return "Tệp gửi đến không dùng được" if ur.files else "Chưa gửi hồ sơ"
+        return "Chưa gửi hồ sơ"
+    if ur.status == UNUSABLE:
+        return f"Đã gửi {len(ur.files)} tệp nhưng chưa dùng được: {_unusable_reasons(ur)}"
     parts = []
     over = [f"{word} {got}/{quota}" for word, got, quota in (
         ("tập thể", ur.submitted.collectives, ur.quota.collectives),
@@ -198,9 +200,9 @@ def _unit_note(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
 def _held_out_line(ur: UnitResult, findings: list[Finding]) -> str | None:
     name = doc_text(ur.unit.name)
     if ur.status == MISSING:
-        if ur.files:
-            return f"{name}: chưa gửi hồ sơ hợp lệ (các tệp gửi đến đều không dùng được)."
         return f"{name}: chưa gửi hồ sơ."
+    if ur.status == UNUSABLE:
+        return f"{name}: đã gửi {len(ur.files)} tệp nhưng chưa dùng được để tổng hợp ({_unusable_reasons(ur)})."
     held = _held_out(ur)
     if not held:
         return None
@@ -213,6 +215,12 @@ def _held_out_line(ur: UnitResult, findings: list[Finding]) -> str | None:
             reasons.append(reason)
     what = _recipients(c, i)
     return f"{name} ({STATUS_WORDS[ur.status].lower()}): {what} chưa đưa vào dự thảo ({'; '.join(reasons)})."
+
+
+def _unusable_reasons(ur: UnitResult) -> str:
+    reasons = dict.fromkeys("không có danh sách đề nghị" if f.status == IGNORED
+                            else REASON_WORDS.get(f.reason or "", "không dùng được") for f in ur.files)
+    return "; ".join(reasons)
 
 
 def _summary(result: BatchResult, index: UnitIndex) -> SummaryInfo:
@@ -238,8 +246,10 @@ def _summary(result: BatchResult, index: UnitIndex) -> SummaryInfo:
     files = result.files
     count = lambda status: sum(1 for f in files if f.status == status)  # noqa: E731
     missing = sum(1 for ur in result.units if ur.status == MISSING)
+    unusable = sum(1 for ur in result.units if ur.status == UNUSABLE)
     return SummaryInfo(
         units_expected=len(result.units), units_submitted=len(result.units) - missing, units_missing=missing,
+        units_usable=len(result.units) - missing - unusable, units_unusable=unusable,
         files=len(files), files_accepted=count(ACCEPTED), files_rejected=count(REJECTED),
         files_superseded=count(SUPERSEDED), files_ignored=count(IGNORED),
         collectives=sum(len(f.collectives) for f in result.accepted_files()),

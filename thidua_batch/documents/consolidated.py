@@ -11,12 +11,16 @@ from pathlib import Path
 import xlsxwriter
 
 from ..common.atomic import atomic_path
-from ..model.findings import SEVERITY_WORDS, Severity
-from ..model.results import COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, STATUS_WORDS, BatchResult, Cell, FileResult
+from ..config.list_words import ROW_KINDS
+from ..model.findings import CODE_WORDS, SEVERITY_WORDS, Severity
+from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, REASON_WORDS, STATUS_WORDS,
+                             BatchResult, Cell, FileResult)
 
 FILE_NAME = "tong_hop_khen_thuong.xlsx"
+SKIPPED_WORDS = {**ROW_KINDS, "hidden": "dòng bị ẩn", "continuation": "dòng viết tiếp của người ở dòng trên"}
 SHEET_UNITS, SHEET_COLLECTIVES, SHEET_INDIVIDUALS = "Tổng hợp đơn vị", "Tập thể", "Cá nhân"
 SHEET_FINDINGS, SHEET_FILES = "Lỗi - cảnh báo", "Tệp đã nhận"
+SHEET_SKIPPED = "Dòng không tính"
 
 _NOMINATION_TAIL = (("Tệp nguồn", 30), ("Ô nguồn", 14), ("Đưa vào quyết định", 12), ("Lý do chưa đưa vào", 40))
 _COLUMNS = {
@@ -29,15 +33,17 @@ _COLUMNS = {
     SHEET_INDIVIDUALS: (("STT", 6), ("Đơn vị đề nghị", 30), ("Họ và tên", 24), ("Giới tính", 8), ("Năm sinh", 8),
                         ("Dân tộc", 10), ("Chức vụ", 22), ("Đơn vị công tác", 30), ("Tóm tắt thành tích", 60),
                         ("Tỷ lệ phiếu đồng ý (%)", 10), ("Ghi chú", 20)) + _NOMINATION_TAIL,
-    SHEET_FINDINGS: (("STT", 6), ("Mức độ", 10), ("Mã", 20), ("Đơn vị", 30), ("Tệp", 30), ("Trang", 12),
+    SHEET_FINDINGS: (("STT", 6), ("Mức độ", 10), ("Loại", 24), ("Đơn vị", 30), ("Tệp", 30), ("Trang", 12),
                      ("Ô", 8), ("Giá trị tìm thấy", 20), ("Nội dung, cách sửa", 80)),
-    SHEET_FILES: (("STT", 6), ("Tệp", 40), ("Trạng thái", 16), ("Đơn vị", 30), ("Thời điểm nhận", 18),
-                  ("Lý do", 20), ("Người gửi", 30), ("Tiêu đề thư", 40), ("SHA-256", 66)),
+    SHEET_FILES: (("STT", 6), ("Tệp", 40), ("Trạng thái", 16), ("Dạng danh sách", 22), ("Đơn vị", 30),
+                  ("Thời điểm nhận", 18), ("Lý do", 30), ("Người gửi", 30), ("Tiêu đề thư", 40), ("SHA-256", 66)),
+    SHEET_SKIPPED: (("STT", 6), ("Đơn vị", 30), ("Tệp", 36), ("Trang / bảng", 14), ("Dòng", 8), ("Là", 24),
+                    ("Nội dung dòng", 70)),
 }
 _FIELDS = {COLLECTIVE: ("name", "summary", "vote", "note"),
            INDIVIDUAL: ("name", "gender", "birth_year", "ethnicity", "position", "workplace", "summary", "vote",
                         "note")}
-_WRAPPED = {"Tóm tắt thành tích", "Nội dung, cách sửa", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị",
+_WRAPPED = {"Tóm tắt thành tích", "Nội dung, cách sửa", "Nội dung dòng", "Lý do", "Loại", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị",
             "Tên tập thể", "Tệp nguồn", "Tệp", "Chức vụ", "Đơn vị công tác"}
 
 
@@ -149,8 +155,8 @@ def _finding_rows(result: BatchResult):
     for i, f in enumerate(result.findings, 1):
         unit = roster.get(f.unit or "")
         tone = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity)
-        yield [i, SEVERITY_WORDS[f.severity], f.code, unit.name if unit else None, f.file, f.sheet, f.cell,
-               f.value, f.message], tone
+        yield [i, SEVERITY_WORDS[f.severity], CODE_WORDS[f.code], unit.name if unit else None, f.file, f.sheet,
+               f.cell, f.value, f.message], tone
 
 
 def _file_rows(result: BatchResult):
@@ -159,8 +165,21 @@ def _file_rows(result: BatchResult):
         unit = roster.get(f.unit or "")
         tone = {"rejected": "error", "superseded": "warning"}.get(f.status)
         sender, subject = (f.mail.sender, f.mail.subject) if f.mail else (None, None)
-        yield [i, f.path, FILE_STATUS_WORDS[f.status], unit.name if unit else None, _when(f, result), f.reason,
-               sender, subject, f.sha256], tone
+        reason = REASON_WORDS.get(f.reason, CODE_WORDS.get(f.reason)) if f.reason else None
+        yield [i, f.path, FILE_STATUS_WORDS[f.status], LAYOUT_WORDS.get(f.layout), unit.name if unit else None,
+               _when(f, result), reason, sender, subject, f.sha256], tone
+
+
+def _skipped_rows(result: BatchResult):
+    """Rows of the lists that were not counted as nominations, and what they were (workbook.md)."""
+    roster = result.campaign.roster
+    i = 0
+    for f in result.files:
+        unit = roster.get(f.unit or "")
+        for row in f.skipped_rows:
+            i += 1
+            yield [i, unit.name if unit else None, f.path, row.sheet, row.row, SKIPPED_WORDS[row.kind],
+                   row.text], ("warning" if row.kind == "hidden" else None)
 
 
 def write_consolidated(result: BatchResult, path: Path) -> Path:
@@ -175,6 +194,7 @@ def write_consolidated(result: BatchResult, path: Path) -> Path:
         writer.sheet(SHEET_INDIVIDUALS, list(_nomination_rows(result, INDIVIDUAL)))
         writer.sheet(SHEET_FINDINGS, list(_finding_rows(result)))
         writer.sheet(SHEET_FILES, list(_file_rows(result)))
+        writer.sheet(SHEET_SKIPPED, list(_skipped_rows(result)))
         book.close()
     return path
 

@@ -525,8 +525,10 @@ def build_submission() -> Document:
          "{{ org.authority_short }} về việc {{ campaign.plan_about }}, {{ org.board }} đã tiếp nhận, kiểm tra "
          "hồ sơ đề nghị khen thưởng của các đơn vị (hạn gửi: ngày {{ campaign.deadline }}). Kết quả như sau:")
     para(doc, ("1. Kết quả tiếp nhận hồ sơ", "b"), keep_next=True)
-    para(doc, "Số đơn vị được phân bổ chỉ tiêu: {{ summary.units_expected }}; đã gửi hồ sơ hợp lệ: "
-         "{{ summary.units_submitted }}; chưa gửi hồ sơ hợp lệ: {{ summary.units_missing }}.")
+    para(doc, "Số đơn vị được phân bổ chỉ tiêu: {{ summary.units_expected }}; đã gửi hồ sơ: "
+         "{{ summary.units_submitted }}, trong đó {{ summary.units_usable }} đơn vị có hồ sơ dùng được để tổng hợp"
+         "{% if summary.units_unusable %} và {{ summary.units_unusable }} đơn vị đã gửi nhưng chưa dùng được"
+         "{% endif %}; chưa gửi hồ sơ: {{ summary.units_missing }}.")
     para(doc, "Số tệp đã nhận: {{ summary.files }} (sử dụng {{ summary.files_accepted }}; bị từ chối "
          "{{ summary.files_rejected }}; được thay bằng tệp gửi sau {{ summary.files_superseded }}; "
          "không phải hồ sơ {{ summary.files_ignored }}).")

@@ -104,8 +104,10 @@ class SummaryRow:
 @dataclass(frozen=True)
 class SummaryInfo:
     units_expected: int
-    units_submitted: int
-    units_missing: int
+    units_submitted: int           # sent anything
+    units_missing: int             # sent nothing
+    units_usable: int              # sent a file that could be used
+    units_unusable: int            # sent files, none usable
     files: int
     files_accepted: int
     files_rejected: int

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..config.campaign import Campaign
 from ..model.findings import SEVERITY_WORDS, Finding, Severity
-from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, IGNORED, REJECTED, STATUS_WORDS, SUPERSEDED,
-                             BatchResult, FileResult, Nomination, UnitResult)
+from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, IGNORED, LAYOUT_WORDS, OWN, REASON_WORDS,
+                             REJECTED, STATUS_WORDS, SUPERSEDED, WORD, BatchResult, FileResult, Nomination, UnitResult)
 from .board import UnitIndex, counts_phrase
 from .draft_context import FileLine, FindingRow, LetterInfo
 from .vnformat import datetime_text, two_digits
@@ -26,7 +26,7 @@ _FILE_STATUS = {
     ACCEPTED: "đã dùng để tổng hợp",
     SUPERSEDED: "không dùng, vì đơn vị đã gửi tệp mới hơn",
     REJECTED: "không dùng được (xem mục 3)",
-    IGNORED: "không phải hồ sơ, bỏ qua",
+    IGNORED: "không có danh sách đề nghị, không dùng để tổng hợp",
 }
 
 
@@ -38,11 +38,15 @@ def _file_line(file: FileResult, campaign: Campaign) -> FileLine:
     else:
         received = "không rõ thời điểm"
     status = _FILE_STATUS.get(file.status) or FILE_STATUS_WORDS.get(file.status, file.status)
+    if file.status == REJECTED and file.reason in REASON_WORDS:
+        status = f"không dùng được: {REASON_WORDS[file.reason]} (xem mục 3)"
+    if file.status == ACCEPTED and file.layout in (OWN, WORD):
+        status += f" ({LAYOUT_WORDS[file.layout].lower()}; lần sau đề nghị dùng mẫu)"
     return FileLine(name=doc_text(file.path), received=received, status=status)
 
 
 def _nomination_line(n: Nomination, with_reason: bool) -> str:
-    name = doc_text(n.name) or "(chưa ghi tên)"
+    name = doc_text(n.display_name) or "(chưa ghi tên)"
     if n.kind == COLLECTIVE:
         text = f"Tập thể: {name}"
     else:

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..model.results import MailInfo
 from .mailfiles import MAIL_SUFFIXES, MailNote, read_mail
 from .reader import WORKBOOK_SUFFIXES
+from .word_lists import WORD_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Skipped:
     path: str
     reason: str
     sha256: str | None = None
+    lock_or_hidden: bool = False   # never a unit's submission, so never attributed to one
 
 
 def display_path(path: Path, inbox: Path) -> str:
@@ -48,14 +50,19 @@ def walk(inbox: Path) -> Iterator[Path]:
             yield Path(root) / name
 
 
+def _lock_or_hidden(path: Path) -> bool:
+    return path.name.startswith(("~$", ".")) or any(p.startswith(".") for p in path.parts[:-1])
+
+
 def skip_reason(path: Path) -> str | None:
     name = path.name
     if name.startswith("~$"):
         return "Tệp khóa tạm của Excel/Word (bắt đầu bằng “~$”), không phải hồ sơ."
     if name.startswith(".") or any(p.startswith(".") for p in path.parts[:-1]):
         return "Tệp hoặc thư mục ẩn."
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES + MAIL_SUFFIXES:
-        return f"Không phải bảng tính Excel hay tệp thư (đuôi “{path.suffix or 'không có'}”), không đọc."
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES + WORD_SUFFIXES + MAIL_SUFFIXES:
+        return (f"Không phải bảng tính Excel, văn bản Word hay tệp thư (đuôi “{path.suffix or 'không có'}”), "
+                "không đọc.")
     return None
 
 
@@ -76,7 +83,7 @@ def scan(inbox: Path) -> Iterator[Source | Skipped]:
         rel = display_path(path, inbox)
         reason = skip_reason(path.relative_to(inbox))
         if reason:
-            yield Skipped(rel, reason, _sha256(path))
+            yield Skipped(rel, reason, _sha256(path), _lock_or_hidden(path.relative_to(inbox)))
             continue
         if path.suffix.lower() in MAIL_SUFFIXES:
             yield from _mail_sources(path, rel)
@@ -84,13 +91,14 @@ def scan(inbox: Path) -> Iterator[Source | Skipped]:
             yield Source(rel, path.read_bytes(), file_time(path))
 
 
-def is_workbook_name(name: str) -> bool:
-    return not name.startswith("~$") and Path(name).suffix.lower() in WORKBOOK_SUFFIXES
+def is_list_name(name: str) -> bool:
+    """A file that may hold a list: a workbook or a Word document (not a lock file)."""
+    return not name.startswith("~$") and Path(name).suffix.lower() in WORKBOOK_SUFFIXES + WORD_SUFFIXES
 
 
 def _mail_sources(path: Path, rel: str) -> Iterator[Source | Skipped]:
     try:
-        for item in read_mail(path, rel, is_workbook_name):
+        for item in read_mail(path, rel, is_list_name):
             if isinstance(item, MailNote):
                 yield Skipped(item.path, item.reason, item.sha256)
             else:

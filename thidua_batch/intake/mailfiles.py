@@ -64,7 +64,7 @@ def _header(message: EmailMessage, key: str) -> str:
         return ""
 
 
-def attachments(message: EmailMessage, raw: bytes, where: str, is_workbook) -> Iterator[Attachment | MailNote]:
+def attachments(message: EmailMessage, raw: bytes, where: str, is_list) -> Iterator[Attachment | MailNote]:
     date = _parse_date(message)
     sender, subject = _header(message, "From"), _header(message, "Subject")
     found = 0
@@ -84,24 +84,24 @@ def attachments(message: EmailMessage, raw: bytes, where: str, is_workbook) -> I
         shown = name if name not in seen else f"{index}-{name}"
         seen.add(shown)
         path = f"{where}/{shown}"
-        if is_workbook(name):
+        if is_list(name):
             found += 1
             yield Attachment(path, data, MailInfo(sender, subject, date, name))
         else:
-            yield MailNote(path, f"Tệp đính kèm “{name}” không phải bảng tính Excel, không đọc.",
+            yield MailNote(path, f"Tệp đính kèm “{name}” không phải bảng tính Excel hay văn bản Word, không đọc.",
                            hashlib.sha256(data).hexdigest())
     if not found:
         yield MailNote(where, f"Thư “{subject or '(không có tiêu đề)'}” của {sender or 'người gửi không rõ'} "
-                       "không có tệp bảng tính đính kèm.", hashlib.sha256(raw).hexdigest())
+                       "không có tệp bảng tính hay văn bản Word đính kèm.", hashlib.sha256(raw).hexdigest())
 
 
-def read_eml(path: Path, rel: str, is_workbook) -> Iterator[Attachment | MailNote]:
+def read_eml(path: Path, rel: str, is_list) -> Iterator[Attachment | MailNote]:
     raw = path.read_bytes()
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    yield from attachments(message, raw, rel, is_workbook)
+    yield from attachments(message, raw, rel, is_list)
 
 
-def read_mbox(path: Path, rel: str, is_workbook) -> Iterator[Attachment | MailNote]:
+def read_mbox(path: Path, rel: str, is_list) -> Iterator[Attachment | MailNote]:
     box = mailbox.mbox(path, factory=None, create=False)
     try:
         if not len(box):
@@ -109,11 +109,11 @@ def read_mbox(path: Path, rel: str, is_workbook) -> Iterator[Attachment | MailNo
         for number, key in enumerate(box.iterkeys(), 1):
             raw = box.get_bytes(key)
             message = email.message_from_bytes(raw, policy=email.policy.default)
-            yield from attachments(message, raw, f"{rel}#{number}", is_workbook)
+            yield from attachments(message, raw, f"{rel}#{number}", is_list)
     finally:
         box.close()
 
 
-def read_mail(path: Path, rel: str, is_workbook) -> Iterator[Attachment | MailNote]:
+def read_mail(path: Path, rel: str, is_list) -> Iterator[Attachment | MailNote]:
     reader = read_mbox if path.suffix.lower() == ".mbox" else read_eml
-    yield from reader(path, rel, is_workbook)
+    yield from reader(path, rel, is_list)

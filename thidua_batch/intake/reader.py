@@ -13,7 +13,6 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from functools import lru_cache
 
 import python_calamine
@@ -22,15 +21,16 @@ from defusedxml import ElementTree as SafeET
 from ..common.text import clean, label_key, label_key_ascii
 from ..config import schema
 from ..config.campaign import Campaign
+from ..config.list_words import load_list_words
 from ..config.schema import Field
 from ..model.findings import Finding
-from ..model.results import COLLECTIVE, INDIVIDUAL, Cell, FileResult, Nomination
-from .legacy import detect_and_convert
+from ..model.results import COLLECTIVE, INDIVIDUAL, OWN, TEMPLATE, FileResult
+from .grid import Grid, Merge
+from .lists import CellReading, add_tables, column_missing
 from .safety import Limits, inspect_workbook_bytes
-from .values import Invalid, parse
+from .tables import read_table
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-_HEADER_SCAN_ROWS = 60
 
 
 class Unreadable(Exception):
@@ -51,32 +51,6 @@ def read_workbook(data: bytes, path: str, campaign: Campaign,
     return result
 
 
-def column_letter(index: int) -> str:
-    """0 → "A", 26 → "AA"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def ref(row: int, col: int) -> str:
-    """0-based row and column to an A1 reference."""
-    return f"{column_letter(col)}{row + 1}"
-
-
-@dataclass
-class _Sheet:
-    name: str
-    rows: list[list[object]]   # from A1, as calamine gives them
-
-    def value(self, row: int, col: int) -> object:
-        if row < len(self.rows) and col < len(self.rows[row]):
-            return self.rows[row][col]
-        return ""
-
-
 def _reraise_unless_calamine_failure(exc: BaseException) -> None:
     """calamine raises many types for bad input, and for some cell values (a date far out of
     range) a Rust panic, pyo3's PanicException, which derives from BaseException."""
@@ -90,6 +64,7 @@ class _Book:
     def __init__(self, data: bytes, path: str, workbook: python_calamine.CalamineWorkbook):
         self.data, self.path, self.workbook = data, path, workbook
         self.sheet_names: list[str] = list(workbook.sheet_names)
+        self.hidden_sheets = {m.name for m in workbook.sheets_metadata if m.visible != _VISIBLE}
         self._formula_parts: dict[str, str] | None = None
 
     @classmethod
@@ -110,16 +85,22 @@ class _Book:
                              f"(Chi tiết kỹ thuật: {exc})") from None
         return cls(data, path, workbook)
 
-    def sheet(self, name: str, nrows: int | None = None) -> _Sheet:
+    def sheet(self, name: str, nrows: int | None = None, *, details: bool = True) -> Grid:
+        """A sheet's values from A1; with `details`, its merged areas, hidden rows and formula cells."""
         try:
-            rows = self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows)
+            sheet = self.workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
         except BaseException as exc:
             _reraise_unless_calamine_failure(exc)
             rows = self._sheet_by_openpyxl(name, nrows)
-            if rows is not None:
-                return _Sheet(name, rows)
-            raise Unreadable(f"Không đọc được trang “{name}”: {exc}.") from None
-        return _Sheet(name, rows)
+            if rows is None:
+                raise Unreadable(f"Không đọc được trang “{name}”: {exc}.") from None
+            sheet = None
+        grid = Grid(name, rows, hidden=name in self.hidden_sheets)
+        if details:
+            grid.merges = _merges(sheet)
+            grid.formulas, grid.hidden_rows = self.sheet_facts(name)
+        return grid
 
     def _sheet_by_openpyxl(self, name: str, nrows: int | None) -> list[list[object]] | None:
         """The slow way, for the rare sheet calamine cannot convert (it panics on a date cell far
@@ -140,22 +121,23 @@ class _Book:
             return None
         return rows
 
-    def formula_cells(self, sheet_name: str) -> dict[str, str | None]:
-        """Cells of an .xlsx/.xlsm sheet that hold a formula without cached value (None)
-        or an error value (its text, "#NAME?"). Empty for other formats."""
+    def sheet_facts(self, sheet_name: str) -> tuple[dict[str, str | None], frozenset[int]]:
+        """From an .xlsx/.xlsm sheet's XML, what calamine cannot tell: the cells holding a formula
+        without cached value (None) or an error value (its text, "#NAME?"), and the hidden rows
+        (0-based). Nothing for other formats."""
         if not self.data.startswith(b"PK"):
-            return {}
+            return {}, frozenset()
         try:
             with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
                 part = self._sheet_parts(zf).get(sheet_name)
                 if part is None:
-                    return {}
+                    return {}, frozenset()
                 xml = zf.read(part)
         except (zipfile.BadZipFile, KeyError, OSError, SafeET.ParseError):
-            return {}
-        if not any(marker in xml for marker in _FORMULA_MARKERS):
-            return {}
-        return _scan_formula_cells(xml)
+            return {}, frozenset()
+        formulas = _scan_formula_cells(xml) if any(m in xml for m in _FORMULA_MARKERS) else {}
+        hidden = frozenset(int(n) - 1 for n in _HIDDEN_ROW.findall(xml)) if b'hidden="1"' in xml else frozenset()
+        return formulas, hidden
 
     def _sheet_parts(self, zf: zipfile.ZipFile) -> dict[str, str]:
         if self._formula_parts is None:
@@ -185,6 +167,16 @@ _ATTR_R = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _ATTR_T_ERROR = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="1")[^>]*?\br="(\d+)"')
+_VISIBLE = python_calamine.SheetVisibleEnum.Visible
+
+
+def _merges(sheet) -> list[Merge]:
+    try:
+        ranges = sheet.merged_cell_ranges if sheet is not None else None
+    except Exception:  # noqa: BLE001 - a format without merge information: none known
+        return []
+    return [Merge(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges or ()]
 
 
 def _scan_formula_cells(xml: bytes) -> dict[str, str | None]:
@@ -236,22 +228,56 @@ def _field_for(text: object, fields: tuple[Field, ...]) -> Field | None:
 class _WorkbookReader:
     def __init__(self, book: _Book, result: FileResult, campaign: Campaign):
         self.book, self.result, self.campaign = book, result, campaign
-        self.birth_years = schema.birth_years(campaign.year)
+        self.read_cell = CellReading(campaign.year)
+        self.words = load_list_words()
 
     def read(self) -> None:
         try:
             self._read_identity()
-            for wanted in schema.REQUIRED_SHEETS:
-                name = self._find_sheet(wanted)
-                if name is None:
-                    self._sheet_missing(wanted)
-                elif wanted == schema.SHEET_UNIT:
-                    self._read_unit_sheet(self.book.sheet(name))
-                else:
-                    self._read_nominations(self.book.sheet(name), wanted)
+            if self.result.identity or self._find_sheet(schema.SHEET_UNIT) is not None:
+                self._read_template()
+            else:
+                self._read_own_layout()
         except Unreadable as exc:
             self.result.findings.append(Finding("file-unreadable", str(exc), file=self.result.path))
             self.result.reject("file-unreadable")
+
+    def _read_template(self) -> None:
+        self.result.layout = TEMPLATE
+        for wanted in schema.REQUIRED_SHEETS:
+            name = self._find_sheet(wanted)
+            if name is None:
+                self._sheet_missing(wanted)
+            elif wanted == schema.SHEET_UNIT:
+                self._read_unit_sheet(self.book.sheet(name))
+            else:
+                kind = COLLECTIVE if wanted == schema.SHEET_COLLECTIVES else INDIVIDUAL
+                table = read_table(self.book.sheet(name), self.words, self.read_cell, kind=kind)
+                column_missing(self.result, table, kind)
+                add_tables(self.result, [table])
+
+    def _read_own_layout(self) -> None:
+        """No template sheets: every sheet with a list header is read (workbook.md, "The unit's own layout")."""
+        tables = []
+        for name in self.book.sheet_names:
+            table = read_table(self.book.sheet(name), self.words, self.read_cell, list_title=True)
+            if table.header is not None and table.nominations:
+                tables.append(table)
+        if not tables:
+            present = ", ".join(f"“{n}”" for n in self.book.sheet_names) or "không có trang nào"
+            self.result.findings.append(Finding(
+                "sheet-missing",
+                f"Không tìm thấy danh sách đề nghị trong tệp: không có các trang của mẫu (“{schema.SHEET_UNIT}”, "
+                f"“{schema.SHEET_COLLECTIVES}”, “{schema.SHEET_INDIVIDUALS}”), cũng không có bảng nào có cột "
+                f"“Họ và tên” hoặc “Tên tập thể” (các trang có trong tệp: {present}). Đề nghị dùng mẫu của "
+                "Ban CSPL&QHLĐ và gửi lại.", file=self.result.path, sheet=schema.SHEET_UNIT))
+            return
+        self.result.layout = OWN
+        for table in tables:
+            self.result.title_lines.extend(table.title_lines)
+            for kind in table.kinds:
+                column_missing(self.result, table, kind)
+        add_tables(self.result, tables)
 
     # -- sheets -------------------------------------------------------------------------
     def _find_sheet(self, wanted: str) -> str | None:
@@ -269,98 +295,19 @@ class _WorkbookReader:
         name = self._find_sheet(schema.SHEET_LISTS)
         if name is None:
             return
-        sheet = self.book.sheet(name, nrows=len(schema.IDENTITY_KEYS) + 5)
+        sheet = self.book.sheet(name, nrows=len(schema.IDENTITY_KEYS) + 5, details=False)
         for row in sheet.rows:
             if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() in schema.IDENTITY_KEYS:
                 self.result.identity[row[0].strip()] = clean(str(row[1])) if row[1] not in (None, "") else ""
 
-    # -- cells --------------------------------------------------------------------------
-    def _cell(self, sheet: _Sheet, formulas: dict[str, str | None], row: int, col: int, field: Field) -> Cell:
-        at = ref(row, col)
-        raw = sheet.value(row, col)
-        if at in formulas:
-            error_text = formulas[at]
-            if error_text is None:
-                return Cell(at, None, None, formula_without_value=True)
-            return Cell(at, error_text, None, problem=f"Ô chứa lỗi công thức {error_text}. "
-                                                       "Đề nghị nhập giá trị trực tiếp, không dùng công thức.")
-        legacy = None
-        if isinstance(raw, str):
-            raw = clean(raw) or None
-            if raw is not None and (legacy := detect_and_convert(raw)):
-                raw = clean(legacy.after)
-        elif raw == "" or raw is None:
-            raw = None
-        cell = Cell(at, raw, legacy=legacy)
-        if raw is not None:
-            try:
-                cell.value = parse(field.kind, raw, year_range=self.birth_years)
-            except Invalid as exc:
-                cell.problem = str(exc)
-        return cell
-
     # -- Đơn vị -------------------------------------------------------------------------
-    def _read_unit_sheet(self, sheet: _Sheet) -> None:
+    def _read_unit_sheet(self, sheet: Grid) -> None:
         self.result.unit_sheet = sheet.name
-        formulas = self.book.formula_cells(sheet.name)
         for r, row in enumerate(sheet.rows):
             for c, text in enumerate(row):
                 field = _field_for(text, schema.UNIT_FIELDS)
                 if field is not None:
                     if field.key not in self.result.fields:
-                        self.result.fields[field.key] = self._cell(sheet, formulas, r, c + 1, field)
+                        self.result.fields[field.key] = self.read_cell(sheet, r, c + 1, field)
                     break
         self.result.unit_typed = self.result.field_text("unit") or None
-
-    # -- Tập thể / Cá nhân ----------------------------------------------------------------
-    def _read_nominations(self, sheet: _Sheet, wanted: str) -> None:
-        fields = schema.NOMINATION_SHEETS[wanted]
-        kind = COLLECTIVE if wanted == schema.SHEET_COLLECTIVES else INDIVIDUAL
-        header_row, columns = _find_header(sheet, fields)
-        missing = [f for f in fields if f.required and f.key not in columns]
-        for field in missing:
-            where = f"dòng tiêu đề {header_row + 1}" if header_row is not None else "phần đầu trang"
-            self.result.findings.append(Finding(
-                "column-missing",
-                f"Trang “{sheet.name}” thiếu cột bắt buộc “{field.label}” ({where}). "
-                f"Đề nghị thêm lại cột này đúng tên như trong mẫu.",
-                file=self.result.path, sheet=sheet.name, value=field.label))
-        if header_row is None:
-            return
-        formulas = self.book.formula_cells(sheet.name)
-        required = [f for f in fields if f.required and f.key in columns]
-        target = self.result.nominations(kind)
-        for r in range(header_row + 1, _last_row(sheet, formulas)):
-            cells = {f.key: self._cell(sheet, formulas, r, columns[f.key], f)
-                     for f in fields if f.key in columns}
-            if all(cells[f.key].empty and not cells[f.key].formula_without_value for f in required):
-                continue
-            nomination = Nomination(kind=kind, file=self.result.path, sheet=sheet.name, row=r + 1, cells=cells)
-            if missing:
-                nomination.has_error = True
-                nomination.held_out = "Trang thiếu cột bắt buộc: " + ", ".join(f.label for f in missing)
-            target.append(nomination)
-
-
-def _last_row(sheet: _Sheet, formulas: dict[str, str | None]) -> int:
-    """Rows to read: calamine's range ends at the last cell with a value, which can
-    leave out formula cells that have none."""
-    rows = [int(_ROW_DIGITS.search(at).group()) for at in formulas]
-    return max([len(sheet.rows), *rows])
-
-
-_ROW_DIGITS = re.compile(r"\d+$")
-
-
-def _find_header(sheet: _Sheet, fields: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
-    """The row with the most contract labels (at least two) among the first rows, and its columns."""
-    best_row, best = None, {}
-    for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
-        columns: dict[str, int] = {}
-        for c, text in enumerate(row):
-            field = _field_for(text, fields)
-            if field is not None and field.key not in columns:
-                columns[field.key] = c
-        if len(columns) >= 2 and len(columns) > len(best):
-            best_row, best = r, columns
-    return best_row, best

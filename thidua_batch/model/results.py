@@ -17,16 +17,30 @@ COLLECTIVE, INDIVIDUAL = "collective", "individual"
 # File statuses (outputs.md).
 ACCEPTED, REJECTED, IGNORED, SUPERSEDED = "accepted", "rejected", "ignored", "superseded"
 # Unit statuses, in the order the first that applies wins (outputs.md).
-MISSING, HAS_ERRORS, OVER_QUOTA, UNDER_QUOTA, OK = "missing", "has-errors", "over-quota", "under-quota", "ok"
+MISSING, UNUSABLE, HAS_ERRORS = "missing", "unusable", "has-errors"
+OVER_QUOTA, UNDER_QUOTA, OK = "over-quota", "under-quota", "ok"
+# How a list was laid out (report.json files[].layout).
+TEMPLATE, OWN, WORD = "template", "own", "word"
 
 STATUS_WORDS = {
-    MISSING: "Chưa gửi hồ sơ hợp lệ",
+    MISSING: "Chưa gửi hồ sơ",
+    UNUSABLE: "Đã gửi nhưng chưa dùng được",
     HAS_ERRORS: "Có lỗi cần sửa",
     OVER_QUOTA: "Vượt chỉ tiêu",
     UNDER_QUOTA: "Dưới chỉ tiêu",
     OK: "Đạt yêu cầu",
 }
 FILE_STATUS_WORDS = {ACCEPTED: "Đã nhận", REJECTED: "Bị từ chối", IGNORED: "Bỏ qua", SUPERSEDED: "Đã được thay thế"}
+# Why a file was not used (its `reason`, a finding code), in words for the workbook and the letters.
+REASON_WORDS = {
+    "file-unreadable": "không mở được tệp",
+    "file-ignored": "không phải hồ sơ hoặc không có danh sách đề nghị",
+    "sheet-missing": "không có danh sách đề nghị theo mẫu",
+    "unit-unknown": "không xác định được đơn vị",
+    "unit-mismatch": "tên đơn vị khác với đơn vị của mẫu",
+    "unit-superseded": "đã có tệp mới hơn của đơn vị",
+}
+LAYOUT_WORDS = {TEMPLATE: "Theo mẫu", OWN: "Bảng tính tự lập (không theo mẫu)", WORD: "Bảng trong văn bản Word"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,7 @@ class Cell:
     problem: str | None = None   # why the value is invalid (Vietnamese), for an invalid-value finding
     formula_without_value: bool = False  # a formula whose result Excel never stored
     legacy: Conversion | None = None     # the text was typed in TCVN3/VNI and converted to Unicode
+    interpreted: str | None = None       # read as an officer would ("12/05/1980" → 1980): the value after
 
     @property
     def empty(self) -> bool:
@@ -82,6 +97,7 @@ class Nomination:
     sheet: str           # sheet name as found in the file
     row: int             # 1-based row number in that sheet
     cells: dict[str, Cell]
+    last_row: int | None = None   # when the nomination spans rows (merged cells, continuation lines)
     unit: str | None = None
     has_error: bool = False       # an error finding of its own
     in_decision: bool = False
@@ -100,6 +116,16 @@ class Nomination:
         return self.text("name")
 
     @property
+    def display_name(self) -> str:
+        """The name as the drafts print it: a person's name typed in capitals is put in normal
+        Vietnamese capitalisation ("LÒ VĂN PÁNH" → "Lò Văn Pánh"); collectives keep theirs
+        (their names hold abbreviations: "UBND", "THCS")."""
+        name = self.name
+        if self.kind == INDIVIDUAL and name.isupper():
+            return " ".join(word[:1] + word[1:].lower() for word in name.split(" "))
+        return name
+
+    @property
     def birth_year(self) -> int | None:
         cell = self.cells.get("birth_year")
         return cell.value if cell and isinstance(cell.value, int) else None
@@ -114,6 +140,17 @@ class Nomination:
         """ "Chức vụ - Đơn vị công tác" of the annex."""
         parts = [p for p in (self.text("position"), self.text("workplace")) if p]
         return " - ".join(parts)
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row of a list that is not a nomination (workbook.md, "Lists as units really send them")."""
+
+    sheet: str
+    row: int        # 1-based
+    kind: str       # "title", "section", "column-numbers", "total", "signature", "date-line", "note",
+                    # "hidden", "continuation" (joined to the nomination above)
+    text: str       # the row's text, cells joined with " | "
 
 
 @dataclass
@@ -134,6 +171,9 @@ class FileResult:
     collectives: list[Nomination] = field(default_factory=list)
     individuals: list[Nomination] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    layout: str | None = None      # TEMPLATE, OWN, WORD; None when no list was read
+    title_lines: list[str] = field(default_factory=list)  # text above a list / of a document: who sent it
+    skipped_rows: list[SkippedRow] = field(default_factory=list)  # rows of a list that are not nominations
 
     @property
     def readable(self) -> bool:
