@@ -1,6 +1,6 @@
 """Generate samples/inbox/: what the board's mailbox holds at the deadline of plan 199.
 
-Every unit of the default roster but one (Mường Tè sends nothing) sends a workbook filled
+Every unit of the default roster but one (Mường Tè sends nothing) sends its list: most fill
 in from the real template (tests/filler.py), with one planted mistake per unit as listed
 in samples/README.md. Content is deterministic; so are the files' bytes (zip entry times
 and the saved-at property are pinned to the time the file was received).
@@ -26,11 +26,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for extra in (ROOT, ROOT / "tests"):
+for extra in (ROOT, ROOT / "tests", ROOT / "samples"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
 from filler import Filler, fill_unit, new_filler, nfd, sample_individual  # noqa: E402
+from real_shaped import own_layout_workbook, word_list  # noqa: E402
 
 from thidua_batch.config import schema  # noqa: E402
 from thidua_batch.config.campaign import Campaign, load_campaign  # noqa: E402
@@ -47,8 +48,8 @@ F_TP_LAI_CHAU = "thang 12/LDLD TP Lai Chau - de nghi khen thuong VHCS 2020.xlsx"
 F_TAM_DUONG = "LDLD Tam Duong - de nghi khen thuong 2020.xlsx"
 F_PHONG_THO = "Phong Tho_DS de nghi khen thuong VHCS.xlsx"
 F_SIN_HO = "mau_de_nghi_khen_thuong_sin-ho.xlsx"
-F_THAN_UYEN = "Than Uyen - de nghi khen thuong.xlsx"
-F_TAN_UYEN = "thang 12/Tan Uyen - DS khen thuong VHCS 2020.xlsx"
+F_THAN_UYEN = "Than Uyen - danh sach de nghi khen thuong (mau rieng).xlsx"
+F_TAN_UYEN = "thang 12/Tan Uyen - To trinh va danh sach khen thuong.docx"
 F_NAM_NHUN = "Nam Nhun de nghi khen thuong nam 2020.xlsx"
 F_GIAO_DUC_OLD = "CDN Giao duc - de nghi khen thuong (ban cu).xlsx"
 F_GIAO_DUC = "CDN Giao duc - de nghi khen thuong (da sua).xlsx"
@@ -155,16 +156,6 @@ def sin_ho(campaign: Campaign, work: Path) -> Filler:
                  transform=lambda label, value: nfd(value) if isinstance(value, str) else value)
 
 
-def than_uyen(campaign: Campaign, work: Path) -> Filler:
-    """The unit names itself with an abbreviation."""
-    return _fill(campaign, work, "than-uyen", overrides={"Đơn vị đề nghị": "LĐLĐ H. Than Uyên"})
-
-
-def tan_uyen(campaign: Campaign, work: Path) -> Filler:
-    """Valid, but received after the deadline (see RECEIVED)."""
-    return _fill(campaign, work, "tan-uyen")
-
-
 def nam_nhun(campaign: Campaign, work: Path) -> Filler:
     """Layout changed by the unit, a blank row in the middle, one row with two mistakes."""
     filler, unit = _filler(campaign, work, "nam-nhun", per_unit_template=False)
@@ -222,8 +213,6 @@ WORKBOOKS: dict[str, Builder] = {
     F_TAM_DUONG: tam_duong,
     F_PHONG_THO: phong_tho,
     F_SIN_HO: sin_ho,
-    F_THAN_UYEN: than_uyen,
-    F_TAN_UYEN: tan_uyen,
     F_NAM_NHUN: nam_nhun,
     F_GIAO_DUC_OLD: giao_duc_old,
     F_GIAO_DUC: giao_duc,
@@ -311,6 +300,11 @@ def generate(inbox: Path = INBOX, campaign: Campaign | None = None) -> list[Path
             path = build(campaign, Path(tmp)).save(inbox / rel)
             pin_zip(path, RECEIVED[rel])
             written.append(path)
+    # Lists in the units' own shapes (real_shaped.py): an own Excel layout, a Word table.
+    for rel, build in ((F_THAN_UYEN, own_layout_workbook), (F_TAN_UYEN, word_list)):
+        path = build(inbox / rel)
+        pin_zip(path, RECEIVED[rel])
+        written.append(path)
     stray = inbox / F_STRAY
     write_stray_docx(stray, RECEIVED[F_STRAY])
     pin_zip(stray, RECEIVED[F_STRAY])

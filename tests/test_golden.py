@@ -64,8 +64,8 @@ def test_samples_inbox_gives_the_expected_report(tmp_path):
     annex = "\n".join(cell.text for table in tables for row in table.rows for cell in row.cells)
     stats = got["stats"]
     assert f"{stats['collectives_in_decision']:02d} tập thể và {stats['individuals_in_decision']} cá nhân" in decision
-    chosen = {n.name for n in result.in_decision("individual")}
-    held = {n.name for n in result.all_nominations("individual")} - chosen
+    chosen = {n.display_name for n in result.in_decision("individual")}   # names in capitals are printed normally
+    held = {n.display_name for n in result.all_nominations("individual")} - chosen
     assert chosen and held
     assert all(name in annex for name in chosen)
     assert not any(name in annex for name in held)
@@ -73,3 +73,24 @@ def test_samples_inbox_gives_the_expected_report(tmp_path):
     assert sum(1 for _ in people.iter_rows(min_row=2)) == stats["individuals"] + 3   # + the superseded file's rows
     letters = sorted(p.stem for p in (out / "phan_hoi").glob("*.docx"))
     assert letters == sorted(u[0] for u in got["units"] if u[1] != "missing")
+    assert "Giàng A Páo" in annex and "GIÀNG A PÁO" not in annex
+
+
+def test_samples_real_shaped_lists_are_read_as_an_officer_reads_them(tmp_path):
+    """The own Excel layout and the Word list of samples/inbox: exactly the people listed, no signer."""
+    campaign = load_campaign()
+    result = run_batch(ROOT / "samples" / "inbox", campaign, now=dt.datetime(2020, 12, 21, 8, 0, tzinfo=campaign.tz))
+    by_unit = {u.unit.id: u for u in result.units}
+    than_uyen, tan_uyen = by_unit["than-uyen"].file, by_unit["tan-uyen"].file
+    assert (than_uyen.layout, tan_uyen.layout) == ("own", "word")
+    assert [n.name for n in than_uyen.collectives] == ["Công đoàn cơ sở Trường PTDTBT THCS Pha Mu"]
+    assert [(n.name, n.birth_year, n.text("gender")) for n in than_uyen.individuals] == [
+        ("Lò Văn Pánh", 1979, "Nam"), ("Lường Thị Ngọc", 1986, "Nữ"), ("GIÀNG A PÁO", 1983, "Nam"),
+        ("Vàng Thị Mỷ", 1990, "Nữ")]
+    assert than_uyen.individuals[2].text("summary").endswith("được nhân dân đánh giá cao về thái độ phục vụ.")
+    assert [(n.name, n.birth_year, n.text("gender")) for n in tan_uyen.individuals] == [
+        ("Tẩn Láo San", 1981, "Nam"), ("Hoàng Thị Thu", 1988, "Nữ"), ("Lý Văn Chăn", 1976, "Nam"),
+        ("Lò Thị Xuân", 1992, "Nữ")]
+    names = {n.name for f in result.files for n in (*f.collectives, *f.individuals)}
+    assert not names & {"Lò Thị Hương", "Hoàng Văn Sơn", "Sùng A Lử", "CHỦ TỊCH", "Người lập biểu"}
+    assert (by_unit["than-uyen"].status, by_unit["tan-uyen"].status) == ("ok", "ok")
