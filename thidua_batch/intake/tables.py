@@ -36,6 +36,7 @@ _CONTINUING = ("summary", "note")
 _TYPED = ("gender", "birth_year", MALE, FEMALE, "vote")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$")
 _LONG_TEXT = 120
+_NUMBERING = re.compile(r"^\d{0,4}\.?$")
 
 # read_cell(grid, row, col, field, source) → the Cell at (row, col), its value taken from `source`
 # (the first cell of a merged area the cell lies in).
@@ -186,6 +187,10 @@ class _TableReader:
         texts = _texts(row)
         if not texts and r not in self.formula_rows:
             return
+        stt = self.header.columns.get("stt")
+        if stt is not None and all(v in ("", None) for c, v in enumerate(row) if c != stt) \
+                and _NUMBERING.match(as_text(row[stt]) if stt < len(row) else "") and r not in self.formula_rows:
+            return   # only STT (the template numbers rows in advance): a blank row
         if r in self.grid.hidden_rows:
             self._skip(r, "hidden", texts)
             return
@@ -245,6 +250,8 @@ class _TableReader:
         if self.last_row != r - 1:
             return False
         filled = {c for c, v in enumerate(row) if v not in ("", None)}
+        if self.fixed_kind is not None:   # the template numbers its rows in advance: STT says nothing
+            filled.discard(self.header.columns.get("stt"))
         continuing = {self.header.column(k) for k in _CONTINUING} - {None}
         return bool(filled) and filled <= continuing
 
