@@ -25,6 +25,11 @@ What is checked, in order:
 
 The compound-file reader is a minimal one written here (the header, FAT, DIFAT, directory,
 mini stream) rather than a new dependency; olefile would do the same job.
+
+`inspect_document_bytes` does the same for a Word file (a list attached to a tờ trình):
+steps 1-3 and 5 unchanged, then a .docx must be an OOXML package with a Word main part
+(word/document.xml) and a .doc a compound file with a WordDocument stream, whose FIB is
+not marked encrypted and whose sectors are all present. Its messages speak of Word.
 """
 from __future__ import annotations
 
@@ -36,14 +41,15 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Limits", "Rejection", "sniff_format", "inspect_workbook_bytes"]
+__all__ = ["Limits", "Rejection", "sniff_format", "inspect_workbook_bytes", "inspect_document_bytes"]
 
 from ..config.limits import Limits, MiB
 
 
 @dataclass(frozen=True)
 class Rejection:
-    reason: str  # "empty", "not-a-workbook", "encrypted", "truncated", "zip-bomb", "dtd", "too-large", "corrupt"
+    reason: str  # "empty", "not-a-workbook", "not-a-document", "encrypted", "truncated", "zip-bomb", "dtd",
+    #              "too-large", "corrupt"
     message: str  # Vietnamese, for the unit: what is wrong and what to do
 
 
@@ -149,9 +155,13 @@ def _normal_suffix(suffix: str) -> str:
 
 def inspect_workbook_bytes(data: bytes, suffix: str, limits: Limits = Limits()) -> Rejection | None:
     """None when `data` may be opened as a workbook of type `suffix`; else why not."""
+    return _guarded(_inspect, data, suffix, limits)
+
+
+def _guarded(inspect, data: bytes, suffix: str, limits: Limits) -> Rejection | None:
     suffix = _normal_suffix(suffix)
     try:
-        _inspect(bytes(data), suffix, limits)
+        inspect(bytes(data), suffix, limits)
     except _Reject as reject:
         return reject.rejection
     except (MemoryError, RecursionError):
@@ -161,13 +171,17 @@ def inspect_workbook_bytes(data: bytes, suffix: str, limits: Limits = Limits()) 
     return None
 
 
-def _inspect(data: bytes, suffix: str, limits: Limits) -> None:
+def _check_basics(data: bytes, limits: Limits) -> None:
     if not data or data.isspace():
         raise _empty()
     if data[:1] == b"\x00" and data.count(0) == len(data):
         raise _corrupt("tệp chỉ chứa các byte 0, thường do sao chép hoặc tải về bị lỗi")
     if len(data) > limits.max_file_bytes:
         raise _too_large_file(len(data), limits.max_file_bytes)
+
+
+def _inspect(data: bytes, suffix: str, limits: Limits) -> None:
+    _check_basics(data, limits)
     container = sniff_format(data)
     if container == "zip":
         _inspect_zip(data, suffix, limits)
@@ -231,6 +245,16 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _inspect_zip(data: bytes, suffix: str, limits: Limits) -> None:
+    infos = _zip_directory(data, limits)
+    kind = _zip_kind({i.filename for i in infos})
+    _check_kind_by_names(kind, suffix)
+    _check_odf_encryption(kind, data, infos)
+    _scan_members(data, infos)
+    _check_kind_by_content(kind, suffix, data, infos)
+
+
+def _zip_directory(data: bytes, limits: Limits) -> list[zipfile.ZipInfo]:
+    """The members, once the central directory alone has passed every bound (steps 3)."""
     _count_members_bounded(data, limits.max_members)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -240,14 +264,18 @@ def _inspect_zip(data: bytes, suffix: str, limits: Limits) -> None:
             raise _truncated() from None
         raise _corrupt("mục lục của tệp nén không hợp lệ") from None
     _check_directory(data, infos, limits)
-    kind = _zip_kind({i.filename for i in infos})
-    _check_kind_by_names(kind, suffix)
+    return infos
+
+
+def _check_odf_encryption(kind: str, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
     manifest = _read_small(data, infos, "META-INF/manifest.xml")
     if kind == "odf" and manifest is not None and b"encryption-data" in manifest:
         raise _encrypted()
+
+
+def _scan_members(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         _scan_member(data, info)
-    _check_kind_by_content(kind, suffix, data, infos)
 
 
 def _find_eocd(data: bytes) -> int | None:
@@ -704,3 +732,163 @@ def _check_biff(head: bytes) -> None:
         if record == _EOF_RECORD:
             return
         pos += 4 + length
+
+
+# ---------------------------------------------------------------------------
+# Word documents: a list attached to a tờ trình
+
+_WORD_TODO = "đề nghị đơn vị mở tệp bằng Word, chọn Lưu thành (Save As) kiểu «Word Document (*.docx)» rồi gửi lại"
+
+# The shared checks above speak of Excel and sheets; a Word file's unit is told about Word.
+_WORD_WORDING = (
+    (_RESEND, "đề nghị đơn vị mở tệp bằng Word, lưu lại thành tệp mới (.docx) và gửi lại"),
+    ("mà Excel không bao giờ tạo ra", "mà Word không bao giờ tạo ra"),
+    ("Một trang tính trong tệp quá lớn", "Phần nội dung văn bản trong tệp quá lớn"),
+    ("; thường do có hàng trăm nghìn dòng hoặc định dạng kéo xuống hết trang): "
+     "đề nghị đơn vị xoá các dòng, cột thừa và gửi lại",
+     "): đề nghị đơn vị xoá hình ảnh, trang thừa hoặc tách thành nhiều tệp rồi gửi lại"),
+    ("đề nghị đơn vị xoá các trang tính, hình ảnh, dòng thừa rồi gửi lại",
+     "đề nghị đơn vị xoá hình ảnh, trang thừa hoặc tách thành nhiều tệp rồi gửi lại"),
+)
+
+_WORD_MAIN = (
+    b"wordprocessingml.document.main+xml",
+    b"wordprocessingml.template.main+xml",
+    b"ms-word.document.macroenabled.main+xml",
+    b"ms-word.template.macroenabledtemplate.main+xml",
+)
+
+
+def inspect_document_bytes(data: bytes, suffix: str, limits: Limits = Limits()) -> Rejection | None:
+    """None when `data` may be opened as a Word document of type `suffix` (".docx": an OOXML
+    package with word/document.xml; ".doc": a compound file with a WordDocument stream);
+    else why not. Same bounds as `inspect_workbook_bytes`; never raises, never writes."""
+    rejection = _guarded(_inspect_document, data, suffix, limits)
+    if rejection is None:
+        return None
+    message = rejection.message
+    for excel, word in _WORD_WORDING:
+        message = message.replace(excel, word)
+    return Rejection(rejection.reason, message)
+
+
+def _not_document(suffix: str, what: str, todo: str = "") -> _Reject:
+    return _Reject("not-a-document", f"Tệp có đuôi {suffix or '(không có)'} nhưng {what}: {todo or _WORD_TODO}.")
+
+
+def _rename_to(right: str) -> str:
+    return f"đề nghị đơn vị đặt lại đúng đuôi {right} cho tệp rồi gửi lại"
+
+
+def _inspect_document(data: bytes, suffix: str, limits: Limits) -> None:
+    _check_basics(data, limits)
+    container = sniff_format(data)
+    if container == "zip":
+        infos = _zip_directory(data, limits)
+        kind = _zip_kind({i.filename for i in infos})
+        _check_odf_encryption(kind, data, infos)
+        _scan_members(data, infos)
+        _check_document_kind(kind, suffix, data, infos)
+    elif container == "cfb":
+        _inspect_word_cfb(data, suffix)
+    else:
+        raise _document_else(data, suffix)
+
+
+def _check_document_kind(kind: str, suffix: str, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    names = {i.filename for i in infos}
+    if kind == "zip":
+        raise _not_document(suffix, "thực chất là một tệp nén (ZIP) thông thường, không phải văn bản Word")
+    if kind == "odf":
+        mimetype = (_read_small(data, infos, "mimetype") or b"").strip()
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            raise _not_document(suffix, "thực chất là bảng tính OpenDocument (.ods)", _rename_to(".ods"))
+        raise _not_document(suffix, "thực chất là văn bản OpenDocument (.odt)")
+    types = (_read_small(data, infos, "[Content_Types].xml") or b"").lower()
+    if "word/document.xml" in names or any(t in types for t in _WORD_MAIN):
+        if suffix == ".doc":
+            raise _not_document(suffix, "thực chất là văn bản Word .docx được đổi đuôi", _rename_to(".docx"))
+        return
+    if "xl/workbook.xml" in names or any(t in types for t in _SPREADSHEET_MAIN):
+        raise _not_document(suffix, "thực chất là bảng tính Excel (.xlsx)", _rename_to(".xlsx"))
+    if b"presentationml" in types:
+        raise _not_document(suffix, "thực chất là tệp trình chiếu PowerPoint (.pptx)")
+    raise _not_document(suffix, "không chứa nội dung văn bản Word (thiếu word/document.xml)")
+
+
+def _document_else(data: bytes, suffix: str) -> _Reject:
+    head = data[:4096]
+    text = _head_text(head).lower()
+    if head.startswith(b"%PDF"):
+        return _not_document(suffix, "thực chất là tệp PDF",
+                             "đề nghị đơn vị gửi tệp Word (.docx) gốc hoặc danh sách bằng Excel (.xlsx)")
+    if text.startswith("{\\rtf"):
+        return _not_document(suffix, "thực chất là văn bản RTF")
+    if "schemas.microsoft.com/office/word/2003/wordml" in text:
+        return _not_document(suffix, "thực chất là tệp «Word XML 2003», không phải văn bản Word thật")
+    if text.startswith("mime-version") or "multipart/related" in text:
+        return _not_document(suffix, "thực chất là trang web đơn tệp (MHT), không phải văn bản Word thật")
+    if any(tag in text for tag in ("<html", "<table", "<!doctype html", "<meta", "<body")):
+        return _not_document(suffix, "thực chất là trang web (HTML), không phải văn bản Word thật")
+    if _looks_like_text(head):
+        return _not_document(suffix, "thực chất là tệp chữ thường (văn bản thuần), không phải văn bản Word")
+    return _not_document(suffix, "không phải là văn bản Word")
+
+
+_FIB_IDENT = 0xA5EC
+_FIB_ENCRYPTED = 0x0100  # fEncrypted in FibBase's flags (also set, with fObfuscated, for XOR)
+
+
+def _inspect_word_cfb(data: bytes, suffix: str) -> None:
+    try:
+        cfb = _Cfb(data)
+        names = cfb.names()
+        if "encryptioninfo" in names or "encryptedpackage" in names:
+            raise _encrypted()
+        word = cfb.stream("WordDocument")
+        if word is None:
+            raise _cfb_not_document(names, suffix)
+        if suffix == ".docx":
+            raise _not_document(suffix, "thực chất là văn bản Word 97-2003 (.doc) được đổi đuôi", _rename_to(".doc"))
+        _check_complete(cfb)
+        fib = cfb.read(word, 32)
+    except _Truncated:
+        raise _truncated() from None
+    except (_CfbError, struct.error, IndexError):
+        raise _corrupt("cấu trúc tệp Word 97-2003 không hợp lệ") from None
+    if len(fib) < 12 or struct.unpack_from("<H", fib, 0)[0] != _FIB_IDENT:
+        raise _corrupt("luồng nội dung của văn bản Word 97-2003 không hợp lệ")
+    if struct.unpack_from("<H", fib, 10)[0] & _FIB_ENCRYPTED:
+        raise _encrypted()
+
+
+def _check_complete(cfb: _Cfb) -> None:
+    """Every sector of every stream (and of the mini stream) lies inside the file: a .doc cut
+    short keeps its header and directory but loses the text at its end. Each sector is
+    visited once, so the walk is bounded by the file's size whatever the directory says."""
+    seen: set[int] = set()
+    limit = len(cfb.data)
+    for entry in cfb.entries:
+        if not (entry.kind == 5 or (entry.kind == 2 and entry.size >= cfb.mini_cutoff)) or not entry.size:
+            continue
+        count = 0
+        for sector in cfb._chain(entry.start, cfb.fat):
+            if sector in seen:
+                raise _CfbError("shared sector")
+            seen.add(sector)
+            if (sector + 2) * cfb.sector_size > limit:
+                raise _Truncated
+            count += 1
+        if count * cfb.sector_size < entry.size:
+            raise _Truncated
+
+
+def _cfb_not_document(names: set[str], suffix: str) -> _Reject:
+    if "workbook" in names or "book" in names:
+        return _not_document(suffix, "thực chất là bảng tính Excel 97-2003 (.xls)", _rename_to(".xls"))
+    if "powerpoint document" in names:
+        return _not_document(suffix, "thực chất là tệp trình chiếu PowerPoint 97-2003 (.ppt)")
+    if any(n.startswith("__substg1.0_") for n in names):
+        return _not_document(suffix, "thực chất là một thư Outlook (.msg)",
+                             "đề nghị đơn vị gửi chính tệp văn bản Word đính kèm")
+    return _not_document(suffix, "không chứa văn bản Word")
