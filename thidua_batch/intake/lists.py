@@ -31,8 +31,8 @@ class CellReading:
     def __call__(self, grid: Grid, row: int, col: int, field: Field, source: tuple[int, int] | None = None) -> Cell:
         at = ref(row, col)
         src_row, src_col = source or (row, col)
-        src_at = ref(src_row, src_col)
-        if src_at in grid.formulas:
+        src_at = at if (src_row, src_col) == (row, col) else ref(src_row, src_col)
+        if grid.formulas and src_at in grid.formulas:
             error_text = grid.formulas[src_at]
             if error_text is None:
                 return Cell(at, None, None, formula_without_value=True)

@@ -184,33 +184,34 @@ class _TableReader:
 
     def _row(self, r: int) -> None:
         row = self.grid.rows[r] if r < len(self.grid.rows) else []
-        texts = _texts(row)
-        if not texts and r not in self.formula_rows:
+        # Most rows are nominations: their cells are turned into text only when a check needs it.
+        filled = [v for v in row if v not in ("", None) and not (isinstance(v, str) and not v.strip())]
+        if not filled and r not in self.formula_rows:
             return
         stt = self.header.columns.get("stt")
-        if stt is not None and all(v in ("", None) for c, v in enumerate(row) if c != stt) \
-                and _NUMBERING.match(as_text(row[stt]) if stt < len(row) else "") and r not in self.formula_rows:
+        if stt is not None and len(filled) == 1 and stt < len(row) and row[stt] is filled[0] \
+                and _NUMBERING.match(as_text(row[stt])) and r not in self.formula_rows:
             return   # only STT (the template numbers rows in advance): a blank row
         if r in self.grid.hidden_rows:
-            self._skip(r, "hidden", texts)
+            self._skip(r, "hidden", _texts(row))
             return
-        section = self.words.section(" ".join(texts)) if 0 < len(texts) <= 2 else None
+        section = self.words.section(" ".join(_texts(row))) if len(filled) <= 2 else None
         if section is not None:
             if self.fixed_kind is None:
                 self.kind = section
             self.ended = False
-            self._skip(r, "section", texts)
+            self._skip(r, "section", _texts(row))
             return
         if self.ended:
-            self._skip(r, self._trailer_kind(row) or "signature", texts)
+            self._skip(r, self._trailer_kind(row) or "signature", _texts(row))
             return
-        if self._column_numbers(texts):
-            self._skip(r, "column-numbers", texts)
+        if len(filled) >= 3 and all(len(as_text(v)) <= 4 for v in filled) and self._column_numbers(_texts(row)):
+            self._skip(r, "column-numbers", _texts(row))
             return
         trailer = self._trailer_kind(row)
         if trailer is not None:
             self.ended = True
-            self._skip(r, trailer, texts)
+            self._skip(r, trailer, _texts(row))
             return
         if self._continues(r, row):
             self._join(r)
