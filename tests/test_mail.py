@@ -135,3 +135,21 @@ def test_broken_mail_file_is_listed_and_the_batch_goes_on(tmp_path):
     result = run_batch(inbox, CAMPAIGN)
     files = files_of(result)
     assert files["hong.mbox"].status == "ignored" and files["a.xlsx"].status == "accepted"
+
+
+def test_unusable_attachment_is_attributed_by_the_sender_the_campaign_lists(tmp_path):
+    """The last evidence of workbook.md: a broken file with a meaningless name, from a known address."""
+    from thidua_batch.config.campaign import default_campaign_text, parse_campaign
+
+    text = default_campaign_text().replace('id = "nam-nhun"', 'id = "nam-nhun"\nemails = ["NamNhun.LDLD@gmail.com"]', 1)
+    campaign = parse_campaign(text, "campaign.toml")
+    assert campaign.roster.get("nam-nhun").emails == ("namnhun.ldld@gmail.com",)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    msg = message("Văn phòng <namnhun.ldld@gmail.com>", "Gui ho so", dt.datetime(2020, 12, 18, 9, tzinfo=VN),
+                  [("DS.xlsx", b"not really a workbook")])
+    (inbox / "thu.eml").write_bytes(msg.as_bytes(policy=email.policy.SMTP))
+    result = run_batch(inbox, campaign)
+    entry = files_of(result)["thu.eml/DS.xlsx"]
+    assert (entry.status, entry.unit) == ("rejected", "nam-nhun")
+    assert {u.unit.id: u.status for u in result.units}["nam-nhun"] == "unusable"

@@ -5,6 +5,7 @@ and decides whether the file is accepted (it can be attributed to a roster unit)
 """
 from __future__ import annotations
 
+import email.utils
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -66,13 +67,16 @@ def unit_identity(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
 
 def attribute(file: FileResult, campaign: Campaign) -> str | None:
     """The unit a list without the template's Đơn vị sheet (or a file that could not be used) belongs
-    to: the one unit its title block names, else the one its file or folder name names."""
+    to: the one unit its title block names, else the one its attachment, file or folder name names,
+    else the unit whose address (campaign `emails`) the mail came from."""
     roster = campaign.roster
     for evidence in (" ".join(file.title_lines), file.mail.attachment if file.mail else "", file.path):
         unit = roster.mentioned_in(evidence) if evidence else None
         if unit is not None:
             return unit.id
-    return None
+    sender = email.utils.parseaddr(file.mail.sender)[1] if file.mail else ""
+    unit = roster.by_email(sender) if sender else None
+    return unit.id if unit else None
 
 
 def _unit_from_evidence(file: FileResult, campaign: Campaign) -> Iterator[Finding]:

@@ -134,9 +134,9 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "limits": {"max_file_mb": _NUM, "max_uncompressed_mb": _NUM, "max_ratio": _NUM, "max_members": _INT,
                "max_sheet_mb": _NUM},
     "units": {"id": _STR, "name": _STR, "type": _STR, "collectives": _INT, "individuals": _INT,
-              "aliases": _STRS},
+              "aliases": _STRS, "emails": _STRS},
 }
-_OPTIONAL = {("units", "aliases"), ("", "limits"), *(("limits", k) for k in (
+_OPTIONAL = {("units", "aliases"), ("units", "emails"), ("", "limits"), *(("limits", k) for k in (
     "max_file_mb", "max_uncompressed_mb", "max_ratio", "max_members", "max_sheet_mb"))}
 _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE: "ngày (YYYY-MM-DD)",
                _BOOL: "true/false", _STRS: "danh sách chuỗi chữ", dict: "bảng", list: "danh sách bảng"}
@@ -283,7 +283,8 @@ def _is_type(value: object, kind: object) -> bool:
 def _build(data: dict, source: str) -> Campaign:
     units = tuple(
         Unit(id=u["id"], name=u["name"], type=u["type"], collectives=u["collectives"],
-             individuals=u["individuals"], aliases=tuple(u.get("aliases", ())))
+             individuals=u["individuals"], aliases=tuple(u.get("aliases", ())),
+             emails=tuple(e.strip().lower() for e in u.get("emails", ())))
         for u in data["units"]
     )
     docs = data["documents"]

@@ -45,6 +45,7 @@ class Unit:
     collectives: int
     individuals: int
     aliases: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()   # the unit's mail addresses, lower case: a mail from one is the unit's
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,11 @@ class Roster:
         if len(found) > 1:
             return Match(None, tuple(found), ambiguous=True)
         return Match(None, self.closest(core))
+
+    def by_email(self, address: str) -> Unit | None:
+        """The one unit that lists this mail address."""
+        found = [u for u in self.units if address.strip().lower() in u.emails]
+        return found[0] if len(found) == 1 else None
 
     def mentioned_in(self, text: str) -> Unit | None:
         """The one unit whose name a free text mentions ("DANH SÁCH … LĐLĐ HUYỆN MƯỜNG TÈ", a file
