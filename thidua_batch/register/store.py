@@ -1,0 +1,273 @@
+"""The award register: one SQLite file (register.md).
+
+The standard `sqlite3` module is enough: one file, transactions, locking between processes,
+indexes; nothing here needs an ORM. Every write is one `BEGIN IMMEDIATE` transaction, so an
+interrupted command leaves the file as it was and a second writer waits (then fails with a
+clear message). The schema is versioned in `PRAGMA user_version` and migrated forward on open.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from ..common.text import clean, fold
+from .model import COLLECTIVE, INDIVIDUAL, Awardee, Decision, PastAward
+
+DEFAULT_FILE = "so_khen_thuong.sqlite"
+BUSY_SECONDS = 15
+
+# Each migration takes the schema from version i to i + 1. Never edit one that has shipped: add another.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        date TEXT NOT NULL,
+        award TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        issuer TEXT NOT NULL DEFAULT '',
+        signer_title TEXT NOT NULL DEFAULT '',
+        signer_name TEXT NOT NULL DEFAULT '',
+        on_behalf TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT '',
+        campaign_id TEXT,
+        campaign_name TEXT NOT NULL DEFAULT '',
+        money_collective INTEGER NOT NULL DEFAULT 0,
+        money_individual INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL DEFAULT '',
+        fingerprint TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE TABLE awardees (
+        id INTEGER PRIMARY KEY,
+        decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('collective', 'individual')),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        gender TEXT,
+        birth_year INTEGER,
+        position TEXT NOT NULL DEFAULT '',
+        workplace TEXT NOT NULL DEFAULT '',
+        unit_id TEXT,
+        unit_name TEXT NOT NULL DEFAULT '',
+        summary TEXT NOT NULL DEFAULT '',
+        money INTEGER NOT NULL DEFAULT 0,
+        certificate_no TEXT UNIQUE,
+        UNIQUE (decision_id, ord)
+    );
+    CREATE INDEX awardees_by_name ON awardees (kind, name_key, birth_year);
+    CREATE INDEX awardees_by_unit ON awardees (unit_id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class RegisterError(Exception):
+    """The register cannot do what was asked; the message (Vietnamese) says why."""
+
+
+def name_key(name: str) -> str:
+    """How names are compared: NFC, case-folded, spaces collapsed; diacritics kept."""
+    return fold(name)
+
+
+class Register:
+    """An open register file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise RegisterError(f"Chưa có sổ khen thưởng “{self.path}”. Ghi quyết định đầu tiên bằng "
+                                "“thidua-batch register record” hoặc “register import”.")
+        try:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise RegisterError(f"Tệp “{self.path}” không phải sổ khen thưởng dùng được ({exc}).") from None
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema ------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RegisterError(f"Sổ khen thưởng “{self.path}” được tạo bằng phiên bản mới hơn của công cụ "
+                                f"(cấu trúc {version}, công cụ này biết đến {SCHEMA_VERSION}). Đề nghị cập nhật "
+                                "thidua-batch; sổ không bị thay đổi.")
+        if version == SCHEMA_VERSION:
+            return
+        with self._write():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction; rolled back on any error, so nothing is half-recorded."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise RegisterError(f"Sổ khen thưởng “{self.path}” đang được một lệnh khác ghi (đã chờ {BUSY_SECONDS} "
+                                f"giây). Đề nghị chạy lại sau ít phút. ({exc})") from None
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------------------
+    def record(self, decision: Decision) -> bool:
+        """Record a signed decision. True when recorded; False when the same decision is already in the
+        register. A number already used by a different decision is an error."""
+        if not decision.awardees:
+            raise RegisterError(f"Quyết định số {decision.number} không có tập thể, cá nhân nào: không ghi vào sổ.")
+        fingerprint = _fingerprint(decision)
+        with self._write():
+            row = self.db.execute("SELECT fingerprint FROM decisions WHERE number = ?",
+                                  (decision.number,)).fetchone()
+            if row is not None:
+                if row[0] == fingerprint:
+                    return False
+                raise RegisterError(f"Số quyết định “{decision.number}” đã có trong sổ cho một quyết định khác. "
+                                    "Kiểm tra lại số quyết định; sổ không bị thay đổi.")
+            cursor = self.db.execute(
+                "INSERT INTO decisions (number, date, award, year, issuer, signer_title, signer_name, on_behalf, "
+                "place, campaign_id, campaign_name, money_collective, money_individual, source, fingerprint, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (decision.number, decision.date.isoformat(), decision.award, decision.year, decision.issuer,
+                 decision.signer_title, decision.signer_name, decision.on_behalf, decision.place,
+                 decision.campaign_id, decision.campaign_name, decision.money_collective,
+                 decision.money_individual, decision.source, fingerprint,
+                 dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+            self.db.executemany(
+                "INSERT INTO awardees (decision_id, ord, kind, name, name_key, gender, birth_year, position, "
+                "workplace, unit_id, unit_name, summary, money) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(cursor.lastrowid, a.order, a.kind, clean(a.name), name_key(a.name), a.gender, a.birth_year,
+                  clean(a.position), clean(a.workplace), a.unit_id, clean(a.unit_name), a.summary, a.money)
+                 for a in decision.awardees])
+        return True
+
+    def assign_certificate_numbers(self, number: str) -> Decision:
+        """Give every awardee of the decision without a certificate number the next one, in annex order
+        ("BK-2020-0007"; "CTĐ-…" for a flag). Numbers once given never change."""
+        decision = self.decision(number)
+        if decision is None:
+            raise RegisterError(f"Không có quyết định số “{number}” trong sổ khen thưởng.")
+        prefix = f"{'CTĐ' if decision.is_flag else 'BK'}-{decision.year}-"
+        with self._write():
+            used = self.db.execute("SELECT certificate_no FROM awardees WHERE certificate_no LIKE ?",
+                                   (prefix + "%",)).fetchall()
+            next_no = max((int(r[0][len(prefix):]) for r in used), default=0) + 1
+            rows = self.db.execute(
+                "SELECT a.id FROM awardees a JOIN decisions d ON d.id = a.decision_id "
+                "WHERE d.number = ? AND a.certificate_no IS NULL ORDER BY a.ord", (number,)).fetchall()
+            for (awardee_id,) in rows:
+                self.db.execute("UPDATE awardees SET certificate_no = ? WHERE id = ?",
+                                (f"{prefix}{next_no:04d}", awardee_id))
+                next_no += 1
+        return self.decision(number)
+
+    # -- reading -----------------------------------------------------------------------
+    def decision(self, number: str) -> Decision | None:
+        row = self.db.execute(f"SELECT {_DECISION_COLUMNS}, id FROM decisions WHERE number = ?",
+                              (clean(number),)).fetchone()
+        return None if row is None else self._decision(row)
+
+    def decisions(self, year: int | None = None) -> list[Decision]:
+        where, args = ("WHERE year = ?", (year,)) if year is not None else ("", ())
+        rows = self.db.execute(f"SELECT {_DECISION_COLUMNS}, id FROM decisions {where} ORDER BY date, number",
+                               args).fetchall()
+        return [self._decision(row) for row in rows]
+
+    def _decision(self, row: tuple) -> Decision:
+        *values, decision_id = row
+        fields = dict(zip(_DECISION_FIELDS, values))
+        fields["date"] = dt.date.fromisoformat(fields["date"])
+        awardees = tuple(Awardee(**dict(zip(_AWARDEE_FIELDS, r))) for r in self.db.execute(
+            f"SELECT {_AWARDEE_COLUMNS} FROM awardees WHERE decision_id = ? ORDER BY ord", (decision_id,)))
+        return Decision(**fields, awardees=awardees)
+
+    def search(self, *, name: str | None = None, unit: str | None = None,
+               year: int | None = None) -> list[tuple[Decision, Awardee]]:
+        """Awardees matching every filter given (name compared like labels), oldest decision first."""
+        clauses, args = [], []
+        if name:
+            clauses.append("a.name_key LIKE ?")
+            args.append(f"%{name_key(name)}%")
+        if unit:
+            clauses.append("a.unit_id = ?")
+            args.append(unit)
+        if year is not None:
+            clauses.append("d.year = ?")
+            args.append(year)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.db.execute(f"SELECT d.number, {', '.join('a.' + c for c in _AWARDEE_SQL)} FROM awardees a "
+                               f"JOIN decisions d ON d.id = a.decision_id {where} ORDER BY d.date, d.number, a.ord",
+                               args).fetchall()
+        decisions: dict[str, Decision] = {}
+        found = []
+        for number, *values in rows:
+            decisions.setdefault(number, self.decision(number))
+            found.append((decisions[number], Awardee(**dict(zip(_AWARDEE_FIELDS, values)))))
+        return found
+
+    def history(self, people: Iterable[tuple[str, str, int | None]]) -> dict[tuple[str, str, int | None],
+                                                                              list[PastAward]]:
+        """Earlier awards of each (kind, name, birth year): a person by name and year of birth, a collective
+        by name. One indexed query per distinct key."""
+        found: dict[tuple[str, str, int | None], list[PastAward]] = {}
+        query = ("SELECT d.award, d.number, d.date, d.year, a.name, a.unit_name FROM awardees a "
+                 "JOIN decisions d ON d.id = a.decision_id WHERE a.kind = ? AND a.name_key = ? ")
+        for key in dict.fromkeys(people):
+            kind, name, birth_year = key
+            if kind == INDIVIDUAL:
+                if birth_year is None:
+                    continue
+                rows = self.db.execute(query + "AND a.birth_year = ? ORDER BY d.date", (kind, name_key(name),
+                                                                                         birth_year))
+            else:
+                rows = self.db.execute(query + "ORDER BY d.date", (COLLECTIVE, name_key(name)))
+            past = [PastAward(award, number, dt.date.fromisoformat(date), year, who, unit)
+                    for award, number, date, year, who, unit in rows]
+            if past:
+                found[key] = past
+        return found
+
+
+_DECISION_FIELDS = ("number", "date", "award", "year", "issuer", "signer_title", "signer_name", "on_behalf", "place",
+                    "campaign_id", "campaign_name", "money_collective", "money_individual", "source")
+_DECISION_COLUMNS = ", ".join(_DECISION_FIELDS)
+_AWARDEE_FIELDS = ("order", "kind", "name", "gender", "birth_year", "position", "workplace", "unit_id", "unit_name",
+                   "summary", "money", "certificate_no")
+_AWARDEE_SQL = tuple("ord" if f == "order" else f for f in _AWARDEE_FIELDS)
+_AWARDEE_COLUMNS = ", ".join(_AWARDEE_SQL)
+
+
+def _fingerprint(decision: Decision) -> str:
+    """What makes two recordings "the same decision": everything but where it came from."""
+    data = asdict(replace(decision, source=""))
+    data["awardees"] = [{k: v for k, v in a.items() if k != "certificate_no"} for a in data["awardees"]]
+    return hashlib.sha256(json.dumps(data, default=str, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def open_register(path: str | Path | None = None, *, create: bool = True) -> Register:
+    return Register(Path(path) if path else Path(DEFAULT_FILE), create=create)
