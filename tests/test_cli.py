@@ -41,9 +41,17 @@ def _snapshot(directory: Path) -> dict[str, tuple[str, int]]:
 
 # --- help --------------------------------------------------------------------------------
 
+def _all_commands(group=main, prefix=""):
+    for name, command in group.commands.items():
+        yield prefix + name, command
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, prefix + name + " ")
+
+
 def test_every_command_has_help_text():
-    assert sorted(main.commands) == ["check", "run", "template"]
-    for name, command in main.commands.items():
+    assert sorted(main.commands) == ["certificates", "check", "register", "run", "template"]
+    assert sorted(main.commands["register"].commands) == ["export", "import", "list", "record", "template"]
+    for name, command in _all_commands():
         assert command.help and command.help.strip(), name
         assert command.help.strip().endswith("."), name
         for param in command.params:
@@ -55,7 +63,7 @@ def test_group_help_is_vietnamese():
     result = invoke("--help")
     assert result.exit_code == 0
     assert "thidua-batch: mẫu biểu, kiểm tra và tổng hợp hồ sơ đề nghị khen thưởng" in result.output
-    for name in ("check", "run", "template"):
+    for name in ("check", "run", "template", "register", "certificates"):
         assert f"  {name} " in result.output
 
 
@@ -310,7 +318,7 @@ def test_run_json(inbox, tmp_path):
     result = invoke("run", inbox, "--out", out, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert list(report) == ["campaign", "generated_at", "valid", "stats", "files", "units", "findings"]
+    assert list(report) == ["campaign", "generated_at", "valid", "stats", "files", "units", "findings", "decision"]
     assert report["campaign"]["id"] == "vhcs-2020"
     assert report["campaign"]["deadline"] == "2020-12-20"
     assert dt.datetime.fromisoformat(report["generated_at"]).tzinfo is not None
@@ -400,7 +408,7 @@ def test_run_timings_names_every_phase(inbox, tmp_path):
 
 def test_readme_documents_every_command_and_option():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    for name, command in main.commands.items():
+    for name, command in _all_commands():
         assert f"thidua-batch {name}" in readme, f"README does not show `thidua-batch {name}`"
         for param in command.params:
             for opt in getattr(param, "opts", []):

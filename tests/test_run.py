@@ -151,7 +151,7 @@ def test_report_json_follows_the_contract(tmp_path, inbox):
     run = _run_cli(inbox, out)
     assert run.exit_code == 1, run.output
     report = json.loads((out / "report.json").read_text("utf-8"))
-    assert set(report) == {"campaign", "generated_at", "valid", "stats", "files", "units", "findings"}
+    assert set(report) == {"campaign", "generated_at", "valid", "stats", "files", "units", "findings", "decision"}
     assert report["campaign"] == {"id": "vhcs-2020", "name": CAMPAIGN.name, "deadline": "2020-12-20"}
     assert report["valid"] is False
     s = report["stats"]

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+from .checks.history import awarded_before
 from .checks.merge import merge
 from .checks.rules import check_file
 from .common.timings import Timings
@@ -15,6 +16,7 @@ from .intake.word_lists import WORD_SUFFIXES
 from .intake.word_reader import read_word_file
 from .model.findings import Finding
 from .model.results import IGNORED, BatchResult, FileResult
+from .register.store import open_register
 
 Progress = Callable[[str], None]
 
@@ -52,12 +54,19 @@ def read_inbox(inbox: Path, campaign: Campaign, progress: Progress | None = None
 
 
 def run_batch(inbox: Path, campaign: Campaign, now: dt.datetime | None = None,
-              progress: Progress | None = None, timings: Timings | None = None) -> BatchResult:
+              progress: Progress | None = None, timings: Timings | None = None,
+              register: Path | None = None) -> BatchResult:
+    """Read, check and merge an inbox. With an award register file (that exists), every nominee is
+    looked up in it (awarded-before); a missing register changes nothing."""
     timings = timings or Timings()
     files = read_inbox(inbox, campaign, progress, timings)
     generated_at = now or dt.datetime.now(campaign.tz)
     with timings.phase("merge"):
-        return merge(files, campaign, generated_at.replace(microsecond=0))
+        result = merge(files, campaign, generated_at.replace(microsecond=0))
+    if register is not None and Path(register).is_file():
+        with timings.phase("history"), open_register(register, create=False) as book:
+            awarded_before(result, book.history)
+    return result
 
 
 def check_paths(paths: Iterable[Path], campaign: Campaign) -> list[FileResult]:

@@ -112,6 +112,11 @@ campaign_option = click.option("--campaign", "campaign_path", metavar="TỆP",
                                help="Tệp TOML mô tả chiến dịch (mặc định: Kế hoạch 199/KH-LĐLĐ năm 2020).")
 
 
+register_option = click.option(
+    "--register", "register_path", metavar="TỆP", default="so_khen_thuong.sqlite", show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path), help="Tệp sổ khen thưởng (SQLite).")
+
+
 def _campaign(path: Path | None) -> Campaign:
     try:
         return load_campaign(path)
@@ -188,9 +193,10 @@ def _print_file(result: FileResult, campaign: Campaign) -> None:
               help="Thư mục chứa mẫu Word (*_tpl.docx) thay cho mẫu có sẵn.")
 @click.option("--timings", "show_timings", is_flag=True, help="In thời gian của từng bước (tìm, đọc, kiểm tra, "
               "tổng hợp, ghi) để biết thời gian dùng vào đâu.")
+@register_option
 @campaign_option
 def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, show_timings: bool,
-        campaign_path: Path | None) -> None:
+        register_path: Path, campaign_path: Path | None) -> None:
     """Đọc mọi tệp trong thư mục INBOX, kiểm tra, tổng hợp và ghi kết quả vào --out."""
     from .documents.drafts import WordTemplateError
     from .documents.outputs import check_output_templates, write_outputs
@@ -206,7 +212,7 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
         raise Stop(str(exc)) from None
     started = time.monotonic()
     timings = Timings()
-    result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings)
+    result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings, register=register_path)
     write_outputs(result, out_dir, templates_dir, timings)
     if as_json:
         click.echo(dumps(to_report(result)), nl=False)
@@ -217,14 +223,16 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
     sys.exit(0 if result.valid else 1)
 
 
-def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool, timings: Timings) -> BatchResult:
+def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool, timings: Timings,
+                       register: Path | None = None) -> BatchResult:
     if quiet or not sys.stderr.isatty():
-        return batch.run_batch(inbox, campaign, timings=timings)
+        return batch.run_batch(inbox, campaign, timings=timings, register=register)
     total = sum(1 for _ in walk(inbox))
     if total < 20:
-        return batch.run_batch(inbox, campaign, timings=timings)
+        return batch.run_batch(inbox, campaign, timings=timings, register=register)
     with click.progressbar(length=total, label="Đang đọc hồ sơ", file=sys.stderr) as bar:
-        return batch.run_batch(inbox, campaign, progress=lambda _path: bar.update(1), timings=timings)
+        return batch.run_batch(inbox, campaign, progress=lambda _path: bar.update(1), timings=timings,
+                               register=register)
 
 
 def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:
@@ -247,3 +255,147 @@ def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# ---------------------------------------------------------------------- the award register
+
+@main.group(cls=_Group)
+def register() -> None:
+    """Sổ khen thưởng: ghi quyết định đã ký, nhập quyết định khác, tra cứu, xuất Excel."""
+
+
+def _open_register(path: Path, create: bool = True):
+    from .register.store import RegisterError, open_register
+
+    try:
+        return open_register(path, create=create)
+    except RegisterError as exc:
+        raise Stop(str(exc)) from None
+
+
+def _register_call(action):
+    """Run a register action; its RegisterError becomes exit 2 with the message."""
+    from .register.store import RegisterError
+
+    try:
+        return action()
+    except RegisterError as exc:
+        raise Stop(str(exc)) from None
+
+
+def _recorded(done: bool, decision) -> None:
+    what = f"Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y} ({len(decision.awardees)} tập thể, cá nhân)"
+    click.echo(f"Đã ghi vào sổ: {what}." if done else f"{what} đã có trong sổ, giống hệt: không ghi lại.")
+
+
+@register.command()
+@click.argument("run_dir", metavar="THƯ_MỤC_KẾT_QUẢ", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--number", required=True, metavar="SỐ", help="Số quyết định đã ký, ví dụ “123/QĐ-LĐLĐ”.")
+@click.option("--date", "date_text", required=True, metavar="NGÀY", help="Ngày ký, ví dụ 2020-12-28.")
+@register_option
+@campaign_option
+def record(run_dir: Path, number: str, date_text: str, register_path: Path, campaign_path: Path | None) -> None:
+    """Ghi vào sổ quyết định đã ký từ dự thảo của một lần chạy (đúng danh sách trong report.json)."""
+    from .register.commands import decision_from_run, parse_date
+
+    campaign = _campaign(campaign_path)
+    decision = _register_call(lambda: decision_from_run(run_dir, number, parse_date(date_text), campaign))
+    with _open_register(register_path) as book:
+        _recorded(_register_call(lambda: book.record(decision)), decision)
+
+
+@register.command(name="import")
+@click.argument("list_file", metavar="TỆP.xlsx", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--number", required=True, metavar="SỐ", help="Số quyết định.")
+@click.option("--date", "date_text", required=True, metavar="NGÀY", help="Ngày ký, ví dụ 2020-12-28.")
+@click.option("--award", required=True, metavar="HÌNH_THỨC", help="Hình thức khen thưởng, ví dụ “Cờ thi đua”.")
+@click.option("--year", type=int, metavar="NĂM", help="Năm khen thưởng (mặc định: năm của chiến dịch).")
+@register_option
+@campaign_option
+def import_(list_file: Path, number: str, date_text: str, award: str, year: int | None, register_path: Path,
+            campaign_path: Path | None) -> None:
+    """Ghi vào sổ một quyết định ban hành ngoài công cụ, từ tệp danh sách (mẫu: register template)."""
+    from .register.commands import decision_from_list, parse_date
+
+    campaign = _campaign(campaign_path)
+    decision = _register_call(lambda: decision_from_list(list_file, number, parse_date(date_text), award,
+                                                         campaign, year))
+    with _open_register(register_path) as book:
+        _recorded(_register_call(lambda: book.record(decision)), decision)
+
+
+@register.command(name="template")
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi mẫu danh sách.")
+def register_template(out_dir: Path) -> None:
+    """Ghi mẫu danh sách Excel để nhập một quyết định (register import)."""
+    from .register.commands import write_import_template
+
+    click.echo(f"Đã ghi {write_import_template(out_dir)}")
+
+
+@register.command(name="list")
+@click.option("--year", type=int, metavar="NĂM", help="Chỉ các quyết định của năm này.")
+@click.option("--name", metavar="TÊN", help="Tra lịch sử khen thưởng của người, tập thể có tên chứa chữ này.")
+@click.option("--unit", "unit_id", metavar="MÃ", help="Chỉ người, tập thể do đơn vị này đề nghị.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@register_option
+def list_(year: int | None, name: str | None, unit_id: str | None, as_json: bool, register_path: Path) -> None:
+    """In các quyết định trong sổ, hoặc lịch sử khen thưởng của một người, tập thể."""
+    with _open_register(register_path, create=False) as book:
+        if name or unit_id:
+            rows = book.search(name=name, unit=unit_id, year=year)
+            data = [{"decision": d.number, "date": d.date.isoformat(), "award": d.award, "year": d.year,
+                     "kind": a.kind, "name": a.name, "birth_year": a.birth_year, "unit": a.unit_id,
+                     "certificate_no": a.certificate_no} for d, a in rows]
+            lines = [f"{a.name}{f' ({a.birth_year})' if a.birth_year else ''} - {a.unit_name}: {d.award} năm {d.year}, "
+                     f"Quyết định số {d.number} ngày {d.date:%d/%m/%Y}" for d, a in rows]
+        else:
+            decisions = book.decisions(year)
+            data = [{"number": d.number, "date": d.date.isoformat(), "award": d.award, "year": d.year,
+                     "awardees": len(d.awardees), "source": d.source} for d in decisions]
+            lines = [f"{d.number} ngày {d.date:%d/%m/%Y}: {d.award} ({len(d.awardees)} tập thể, cá nhân)"
+                     for d in decisions]
+    if as_json:
+        click.echo(dumps(data), nl=False)
+    else:
+        click.echo("\n".join(lines) if lines else "Không có kết quả nào.")
+
+
+@register.command(name="export")
+@click.option("--out", "out_file", required=True, metavar="TỆP.xlsx", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp Excel ghi ra.")
+@register_option
+def export_(out_file: Path, register_path: Path) -> None:
+    """Xuất toàn bộ sổ khen thưởng ra Excel: một trang quyết định, một trang người được khen."""
+    from .register.commands import export
+
+    with _open_register(register_path, create=False) as book:
+        click.echo(f"Đã ghi {export(book, out_file)}")
+
+
+@main.command()
+@click.option("--decision", "number", required=True, metavar="SỐ", help="Số quyết định trong sổ, ví dụ “123/QĐ-LĐLĐ”.")
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi tệp in.")
+@click.option("--layout", "layout_path", metavar="TỆP.toml", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Bố cục in (bản sao đã chỉnh của bố cục có sẵn).")
+@click.option("--calibrate", is_flag=True, help="Ghi thêm can_chinh.pdf (lưới milimét và các ô) để căn chỉnh máy in.")
+@register_option
+def certificates(number: str, out_dir: Path, layout_path: Path | None, calibrate: bool, register_path: Path) -> None:
+    """In Bằng khen của một quyết định trong sổ lên phôi (bang_khen.pdf) và danh sách ký nhận."""
+    from .certificates import LayoutError, load_layout, write_certificates
+
+    try:
+        load_layout(layout_path)   # a broken layout stops before any number is given
+    except LayoutError as exc:
+        raise Stop(str(exc)) from None
+    with _open_register(register_path, create=False) as book:
+        decision = _register_call(lambda: book.assign_certificate_numbers(number))
+    try:
+        paths = write_certificates(decision, out_dir, layout_path=layout_path, calibrate=calibrate)
+    except LayoutError as exc:
+        raise Stop(str(exc)) from None
+    for path in paths:
+        click.echo(f"Đã ghi {path}")
+    click.echo("Khi in: chọn khổ giấy đúng với phôi và “Kích thước thực / Actual size / 100%”, không “Vừa trang”.")

@@ -22,7 +22,8 @@ SHEET_UNITS, SHEET_COLLECTIVES, SHEET_INDIVIDUALS = "Tổng hợp đơn vị", "
 SHEET_FINDINGS, SHEET_FILES = "Lỗi - cảnh báo", "Tệp đã nhận"
 SHEET_SKIPPED = "Dòng không tính"
 
-_NOMINATION_TAIL = (("Tệp nguồn", 30), ("Ô nguồn", 14), ("Đưa vào quyết định", 12), ("Lý do chưa đưa vào", 40))
+_NOMINATION_TAIL = (("Tệp nguồn", 30), ("Ô nguồn", 14), ("Đưa vào quyết định", 12), ("Lý do chưa đưa vào", 40),
+                    ("Đã được khen trước đây", 40))
 _COLUMNS = {
     SHEET_UNITS: (("STT", 6), ("Mã đơn vị", 14), ("Đơn vị", 38), ("Loại", 20), ("Chỉ tiêu tập thể", 10),
                   ("Chỉ tiêu cá nhân", 10), ("Đề nghị tập thể", 10), ("Đề nghị cá nhân", 10),
@@ -43,7 +44,7 @@ _COLUMNS = {
 _FIELDS = {COLLECTIVE: ("name", "summary", "vote", "note"),
            INDIVIDUAL: ("name", "gender", "birth_year", "ethnicity", "position", "workplace", "summary", "vote",
                         "note")}
-_WRAPPED = {"Tóm tắt thành tích", "Nội dung, cách sửa", "Nội dung dòng", "Lý do", "Loại", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị",
+_WRAPPED = {"Đã được khen trước đây", "Tóm tắt thành tích", "Nội dung, cách sửa", "Nội dung dòng", "Lý do", "Loại", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị",
             "Tên tập thể", "Tệp nguồn", "Tệp", "Chức vụ", "Đơn vị công tác"}
 
 
@@ -146,7 +147,7 @@ def _nomination_rows(result: BatchResult, kind: str):
         unit = roster.get(n.unit or "")
         values = [i, unit.name if unit else None, *(cell_shown(n.cells.get(k)) for k in _FIELDS[kind]),
                   n.file, f"{n.sheet}!{n.ref('name') or f'A{n.row}'}", "Có" if n.in_decision else "Không",
-                  None if n.in_decision else n.held_out]
+                  None if n.in_decision else n.held_out, "; ".join(p.sentence for p in n.past_awards) or None]
         yield values, (None if n.in_decision else "held")
 
 

@@ -558,6 +558,13 @@ def build_submission() -> Document:
     tag(doc, "{%p else %}", style=BODY)
     para(doc, "Tất cả các đơn vị đã gửi hồ sơ hợp lệ; mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định.")
     tag(doc, "{%p endif %}", style=BODY)
+    tag(doc, "{%p if summary.awarded_before %}", style=BODY)
+    para(doc, "Theo sổ khen thưởng, các tập thể, cá nhân sau trong dự thảo đã được khen thưởng trước đây "
+         "(để Ban Thường vụ xem xét):", keep_next=True)
+    tag(doc, "{%p for line in summary.awarded_before %}", style=BODY)
+    para(doc, "- {{ line }}")
+    tag(doc, "{%p endfor %}", style=BODY)
+    tag(doc, "{%p endif %}", style=BODY)
     para(doc, ("3. Đề nghị", "b"), keep_next=True)
     para(doc, "{{ org.board }} kính trình {{ org.authority_short }} xem xét, quyết định tặng {{ award.name }} "
          "cho {{ decision.recipients }} đã có thành tích xuất sắc " + MOVEMENT

@@ -49,7 +49,21 @@ def to_report(result: BatchResult) -> dict:
             "file": u.file.path if u.file else None,
         } for u in result.units],
         "findings": [f.to_dict() for f in result.findings],
+        "decision": decision_entries(result),
     }
+
+
+def decision_entries(result: BatchResult) -> list[dict]:
+    """Who the decision draft names, in annex order (collectives, then individuals; by unit in roster
+    order): what `register record` keeps once the decision is signed."""
+    entries = []
+    for kind in (COLLECTIVE, INDIVIDUAL):
+        for n in result.in_decision(kind):
+            entries.append({"kind": kind, "name": n.display_name, "gender": n.text("gender") or None,
+                            "birth_year": n.birth_year, "position": n.text("position"),
+                            "workplace": n.text("workplace"), "unit": n.unit, "summary": n.text("summary"),
+                            "source": {"file": n.file, "sheet": n.sheet, "row": n.row}})
+    return entries
 
 
 def dumps(data: dict) -> str:

@@ -42,6 +42,7 @@ CODES: dict[str, Severity] = {
     "layout-own": Severity.WARNING,
     "value-interpreted": Severity.INFO,
     "legacy-encoding": Severity.WARNING,
+    "awarded-before": Severity.INFO,
 }
 
 # What each code means, in a few Vietnamese words (the consolidated workbook shows these, never a bare code).

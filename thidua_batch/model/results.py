@@ -60,6 +60,22 @@ class Conversion:
     after: str  # Unicode NFC
 
 
+@dataclass(frozen=True)
+class PastAward:
+    """One earlier award of a nominee, as `awarded-before` tells it."""
+
+    award: str
+    number: str
+    date: dt.date
+    year: int
+    name: str
+    unit_name: str = ""
+
+    @property
+    def sentence(self) -> str:
+        return f"Đã được tặng {self.award} năm {self.year} (Quyết định số {self.number} ngày {self.date:%d/%m/%Y})"
+
+
 @dataclass
 class Cell:
     """One cell read: where it is, what was found there, and the value parsed for its field."""
@@ -102,6 +118,7 @@ class Nomination:
     has_error: bool = False       # an error finding of its own
     in_decision: bool = False
     held_out: str | None = None   # Vietnamese reason when it does not go into the decision
+    past_awards: list[PastAward] = field(default_factory=list)   # from the award register, when there is one
 
     def text(self, key: str) -> str:
         cell = self.cells.get(key)

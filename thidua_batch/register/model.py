@@ -4,6 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..model.results import PastAward
+
+__all__ = ["COLLECTIVE", "INDIVIDUAL", "Awardee", "Decision", "PastAward"]
+
 COLLECTIVE, INDIVIDUAL = "collective", "individual"
 
 
@@ -49,19 +53,3 @@ class Decision:
     def is_flag(self) -> bool:
         """A Cờ thi đua: printed as a list, not on certificate blanks."""
         return "cờ" in self.award.casefold()
-
-
-@dataclass(frozen=True)
-class PastAward:
-    """One earlier award of a nominee, as `awarded-before` tells it."""
-
-    award: str
-    number: str
-    date: dt.date
-    year: int
-    name: str
-    unit_name: str = ""
-
-    @property
-    def sentence(self) -> str:
-        return f"Đã được tặng {self.award} năm {self.year} (Quyết định số {self.number} ngày {self.date:%d/%m/%Y})"
