@@ -253,10 +253,6 @@ def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:
     click.echo(f"Kết quả đã ghi vào: {out_dir} ({seconds:.1f} giây).")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # ---------------------------------------------------------------------- the award register
 
 @main.group(cls=_Group)
@@ -399,3 +395,7 @@ def certificates(number: str, out_dir: Path, layout_path: Path | None, calibrate
     for path in paths:
         click.echo(f"Đã ghi {path}")
     click.echo("Khi in: chọn khổ giấy đúng với phôi và “Kích thước thực / Actual size / 100%”, không “Vừa trang”.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
