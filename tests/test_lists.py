@@ -233,3 +233,16 @@ def test_unit_named_with_sector_abbreviations(tmp_path):
     filler.set_field("Đơn vị đề nghị", "CĐ ngành GD")
     result = check(filler.save(tmp_path / "gd.xlsx"), CAMPAIGN)
     assert result.unit == "cdn-giao-duc" and result.status == "accepted"
+
+
+def test_hidden_column_and_hidden_sheet_are_read_and_said(tmp_path):
+    filler = filled(tmp_path, CAMPAIGN, individuals=4)
+    year_col = filler.column_of(CN, "Năm sinh")
+    filler.ws(CN).column_dimensions[year_col].hidden = True
+    filler.ws(TT).sheet_state = "hidden"
+    result = check(filler.save(tmp_path / "hc.xlsx"), CAMPAIGN)
+    assert len(result.individuals) == 4 and all(n.birth_year for n in result.individuals)
+    assert len(result.collectives) == 1
+    header = filler.header_row(CN)
+    assert ("row-hidden", CN, f"{year_col}{header}") in flat(result)
+    assert ("row-hidden", TT, None) in flat(result)

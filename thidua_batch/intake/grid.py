@@ -57,6 +57,7 @@ class Grid:
     rows: list[list[object]]
     merges: list[Merge] = field(default_factory=list)
     hidden_rows: frozenset[int] = frozenset()       # 0-based
+    hidden_cols: frozenset[int] = frozenset()       # 0-based
     formulas: dict[str, str | None] = field(default_factory=dict)  # A1 → error text, or None: no cached value
     hidden: bool = False                            # a hidden sheet
 

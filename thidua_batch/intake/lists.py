@@ -12,7 +12,7 @@ from ..config.list_words import ROW_KINDS
 from ..config.schema import Field, Kind
 from ..model.findings import Finding
 from ..model.results import COLLECTIVE, INDIVIDUAL, Cell, FileResult, SkippedRow
-from .grid import Grid, ref
+from .grid import Grid, column_letter, ref
 from .legacy import detect_and_convert
 from .tables import Table
 from .values import Invalid, as_text, parse, parse_date
@@ -109,6 +109,7 @@ def _row_findings(path: str, table: Table) -> list[Finding]:
                         "và gửi lại; nếu không, xóa hẳn dòng này.",
                         file=path, sheet=sheet, cell=f"A{row.row}", value=_short(row.text))
                 for row in table.skipped if row.kind == "hidden"]
+    findings += _hidden_sheet_and_columns(path, table)
     separators = {n.row for n in table.nominations} | {r for n in table.nominations for r in
                                                         range(n.row, (n.last_row or n.row) + 1)}
     if table.header is not None:
@@ -140,6 +141,22 @@ def _row_findings(path: str, table: Table) -> list[Finding]:
                                 "không tách sang dòng dưới.",
                                 file=path, sheet=sheet, cell=f"A{rows.split(',')[0]}"))
     return findings
+
+
+def _hidden_sheet_and_columns(path: str, table: Table) -> list[Finding]:
+    """A hidden sheet or column is read as usual, and said (workbook.md): the unit may not know."""
+    grid, found = table.grid, []
+    if grid.hidden:
+        found.append(Finding("row-hidden", f"Trang “{grid.name}” đang bị ẩn nhưng vẫn được đọc. Đề nghị kiểm tra nội "
+                             "dung trang này; nếu không phải danh sách đề nghị thì xóa trang.",
+                             file=path, sheet=grid.name))
+    if table.header is not None and grid.hidden_cols:
+        labels = {c: as_text(grid.value(table.header.row, c)) for c in table.header.columns.values()}
+        for col in sorted(c for c in grid.hidden_cols if c in labels):
+            found.append(Finding("row-hidden", f"Cột {column_letter(col)} (“{labels[col]}”) đang bị ẩn nhưng vẫn được "
+                                 "đọc. Đề nghị bỏ ẩn cột để kiểm tra lại nội dung trước khi gửi.",
+                                 file=path, sheet=grid.name, cell=ref(table.header.row, col), value=labels[col]))
+    return found
 
 
 _ADVICE = {

@@ -99,7 +99,7 @@ class _Book:
         grid = Grid(name, rows, hidden=name in self.hidden_sheets)
         if details:
             grid.merges = _merges(sheet)
-            grid.formulas, grid.hidden_rows = self.sheet_facts(name)
+            grid.formulas, grid.hidden_rows, grid.hidden_cols = self.sheet_facts(name)
         return grid
 
     def _sheet_by_openpyxl(self, name: str, nrows: int | None) -> list[list[object]] | None:
@@ -121,23 +121,27 @@ class _Book:
             return None
         return rows
 
-    def sheet_facts(self, sheet_name: str) -> tuple[dict[str, str | None], frozenset[int]]:
+    def sheet_facts(self, sheet_name: str) -> tuple[dict[str, str | None], frozenset[int], frozenset[int]]:
         """From an .xlsx/.xlsm sheet's XML, what calamine cannot tell: the cells holding a formula
-        without cached value (None) or an error value (its text, "#NAME?"), and the hidden rows
-        (0-based). Nothing for other formats."""
+        without cached value (None) or an error value (its text, "#NAME?"), the hidden rows and the
+        hidden columns (0-based). Nothing for other formats."""
         if not self.data.startswith(b"PK"):
-            return {}, frozenset()
+            return {}, frozenset(), frozenset()
         try:
             with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
                 part = self._sheet_parts(zf).get(sheet_name)
                 if part is None:
-                    return {}, frozenset()
+                    return {}, frozenset(), frozenset()
                 xml = zf.read(part)
         except (zipfile.BadZipFile, KeyError, OSError, SafeET.ParseError):
-            return {}, frozenset()
+            return {}, frozenset(), frozenset()
         formulas = _scan_formula_cells(xml) if any(m in xml for m in _FORMULA_MARKERS) else {}
-        hidden = frozenset(int(n) - 1 for n in _HIDDEN_ROW.findall(xml)) if b'hidden="1"' in xml else frozenset()
-        return formulas, hidden
+        if b'hidden="1"' not in xml:
+            return formulas, frozenset(), frozenset()
+        rows = frozenset(int(n) - 1 for n in _HIDDEN_ROW.findall(xml))
+        cols = frozenset(c - 1 for low, high in _HIDDEN_COLS.findall(xml) for c in range(int(low), int(high) + 1)
+                         if c <= 16384)
+        return formulas, rows, cols
 
     def _sheet_parts(self, zf: zipfile.ZipFile) -> dict[str, str]:
         if self._formula_parts is None:
@@ -168,6 +172,7 @@ _ATTR_T_ERROR = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="1")[^>]*?\br="(\d+)"')
+_HIDDEN_COLS = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="1")[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
 _VISIBLE = python_calamine.SheetVisibleEnum.Visible
 
 
