@@ -35,8 +35,8 @@ def read_word_file(data: bytes, path: str, campaign: Campaign,
         result.status, result.reason = IGNORED, "file-ignored"
         result.findings.append(Finding(
             "file-ignored", f"Văn bản Word “{path}” không có bảng danh sách đề nghị (bảng có cột “Họ và tên” "
-            "hoặc “Tên tập thể”), có thể là tờ trình hoặc biên bản: đã nhận, không dùng để tổng hợp. Danh sách "
-            "đề nghị đề nghị gửi bằng mẫu Excel của Ban CSPL&QHLĐ.", file=path))
+            "hoặc “Tên tập thể”), có thể là tờ trình hoặc biên bản: đã nhận, không dùng để tổng hợp. Đề nghị gửi "
+            "danh sách bằng mẫu Excel của Ban CSPL&QHLĐ.", file=path))
         return result
     result.layout = WORD
     for table in tables:
