@@ -59,3 +59,34 @@ def test_a_list_that_names_no_unit_is_attributed_by_its_file_name(tmp_path):
     nameless = files["danh sach.xlsx"]
     assert (nameless.status, nameless.unit, nameless.reason) == ("rejected", None, "unit-unknown")
     assert any(f.code == "unit-unknown" and f.file == "danh sach.xlsx" for f in result.findings)
+
+
+def test_own_layout_on_two_sheets_with_one_row_headers(tmp_path):
+    """Collectives and individuals on sheets of their own ("TT" / "CN"), usual synonyms in one-row headers."""
+    wb = openpyxl.Workbook()
+    tt = wb.active
+    tt.title = "TT"
+    tt.append(["LIÊN ĐOÀN LAO ĐỘNG HUYỆN NẬM NHÙN"])
+    tt.append(["DANH SÁCH TẬP THỂ ĐỀ NGHỊ TẶNG BẰNG KHEN"])
+    tt.append(["STT", "Tên tập thể", "Thành tích", "Số phiếu đồng ý"])
+    tt.append([1, "Công đoàn cơ sở Trường THCS Nậm Hàng", "Dẫn đầu khối trường học về văn hóa công sở.", 95])
+    tt.append(["Cộng: 01 tập thể"])
+    cn = wb.create_sheet("CN")
+    cn.append(["STT", "Họ tên", "Năm sinh", "Giới tính", "Chức danh", "Nơi công tác", "Thành tích đạt được"])
+    cn.append([1, "Lò Thị Mai", "1985", "nữ", "Giáo viên", "Trường THCS Nậm Hàng", "Giáo viên dạy giỏi cấp huyện."])
+    cn.append([2, "Pờ Xá Dế", 1979, "Nam", "Chủ tịch CĐCS", "UBND xã Nậm Ban", "Hoàn thành xuất sắc nhiệm vụ."])
+    cn.append([])
+    cn.append([None, None, None, None, "Nậm Nhùn, ngày 12 tháng 12 năm 2020"])
+    cn.append([None, "Người lập biểu", None, None, "TM. BAN THƯỜNG VỤ"])
+    cn.append([None, "Lường Văn Thắng", None, None, "Lò Văn Pọm"])
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    wb.save(inbox / "ds.xlsx")
+    result = run_batch(inbox, CAMPAIGN, now=dt.datetime(2020, 12, 21, tzinfo=VN))
+    file = result.files[0]
+    assert (file.status, file.unit, file.layout) == ("accepted", "nam-nhun", "own")
+    assert [n.name for n in file.collectives] == ["Công đoàn cơ sở Trường THCS Nậm Hàng"]
+    assert [(n.name, n.birth_year, n.text("gender"), n.text("position"), n.text("workplace"))
+            for n in file.individuals] == [("Lò Thị Mai", 1985, "Nữ", "Giáo viên", "Trường THCS Nậm Hàng"),
+                                           ("Pờ Xá Dế", 1979, "Nam", "Chủ tịch CĐCS", "UBND xã Nậm Ban")]
+    assert {u.unit.id: u.status for u in result.units}["nam-nhun"] == "under-quota"
