@@ -67,7 +67,7 @@ def load_layout(path: Path | None = None) -> Layout:
     else:
         try:
             text = Path(path).read_text("utf-8")
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             raise LayoutError(f"Không đọc được tệp bố cục “{path}”: {exc}.") from None
         source = str(path)
     try:
