@@ -8,7 +8,7 @@ import thidua_batch
 
 PACKAGE = Path(thidua_batch.__file__).parent
 # Stages in flow order; a module may import from its own stage or an earlier one.
-STAGES = ["common", "config", "model", "intake", "checks", "documents", "register", "certificates", "<top>"]
+STAGES = ["common", "config", "model", "intake", "checks", "documents", "register", "certificates", "conference", "<top>"]
 
 
 def _stage(module: str) -> int:

@@ -49,7 +49,8 @@ def _all_commands(group=main, prefix=""):
 
 
 def test_every_command_has_help_text():
-    assert sorted(main.commands) == ["certificates", "check", "register", "run", "template"]
+    assert sorted(main.commands) == ["certificates", "check", "conference", "register", "run", "template"]
+    assert sorted(main.commands["conference"].commands) == ["build", "template"]
     assert sorted(main.commands["register"].commands) == ["export", "import", "list", "record", "template"]
     for name, command in _all_commands():
         assert command.help and command.help.strip(), name
@@ -63,7 +64,7 @@ def test_group_help_is_vietnamese():
     result = invoke("--help")
     assert result.exit_code == 0
     assert "thidua-batch: mẫu biểu, kiểm tra và tổng hợp hồ sơ đề nghị khen thưởng" in result.output
-    for name in ("check", "run", "template", "register", "certificates"):
+    for name in ("check", "run", "template", "register", "certificates", "conference"):
         assert f"  {name} " in result.output
 
 

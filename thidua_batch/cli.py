@@ -397,5 +397,68 @@ def certificates(number: str, out_dir: Path, layout_path: Path | None, calibrate
     click.echo("Khi in: chọn khổ giấy đúng với phôi và “Kích thước thực / Actual size / 100%”, không “Vừa trang”.")
 
 
+# ---------------------------------------------------------------------- the conference of plan 203
+
+@main.group(cls=_Group)
+def conference() -> None:
+    """Hội nghị tổng kết (Kế hoạch 203): giấy mời, đại biểu, chương trình, kịch bản, tham luận, giao ước, kinh phí."""
+
+
+@conference.command(name="template")
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi tệp hội nghị mẫu (hoi_nghi.toml) và danh sách đại biểu (dai_bieu.xlsx).")
+@campaign_option
+def conference_template(out_dir: Path, campaign_path: Path | None) -> None:
+    """Ghi tệp hội nghị mẫu đã điền cho Kế hoạch 203 và mẫu danh sách đại biểu để Văn phòng điền."""
+    from .conference import write_conference_template
+
+    for path in write_conference_template(out_dir, _campaign(campaign_path)):
+        click.echo(f"Đã ghi {path}")
+
+
+@conference.command(name="build")
+@click.option("--config", "config_path", required=True, metavar="hoi_nghi.toml",
+              type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Tệp hội nghị.")
+@click.option("--delegates", "delegates_path", required=True, metavar="dai_bieu.xlsx",
+              type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Danh sách đại biểu đã điền.")
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi các văn bản của hội nghị.")
+@click.option("--run", "inboxes", multiple=True, metavar="HỘP_THƯ",
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Thư mục hồ sơ của đơn vị (như của lệnh run), để lấy “Chủ đề tham luận” và người liên hệ; "
+                   "dùng nhiều lần được.")
+@click.option("--templates", "templates_dir", metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục chứa mẫu Word (*_tpl.docx) thay cho mẫu có sẵn.")
+@register_option
+@campaign_option
+def conference_build(config_path: Path, delegates_path: Path, out_dir: Path, inboxes: tuple[Path, ...],
+                     templates_dir: Path | None, register_path: Path, campaign_path: Path | None) -> None:
+    """Ghi mọi văn bản của hội nghị từ tệp hội nghị, danh sách đại biểu, các quyết định trong sổ khen thưởng."""
+    from .conference import ConferenceError, build_conference, load_conference
+    from .documents.word import WordTemplateError
+
+    campaign = _campaign(campaign_path)
+    try:
+        config = load_conference(config_path, campaign)
+    except ConferenceError as exc:
+        raise Stop(str(exc)) from None
+    decisions = []
+    if register_path.is_file():
+        with _open_register(register_path, create=False) as book:
+            decisions = book.decisions(config.year)
+    files = [f for inbox in inboxes for f in batch.run_batch(inbox, campaign).files]
+    try:
+        result = build_conference(config, delegates_path, out_dir, decisions=decisions, files=files,
+                                  templates_dir=templates_dir, campaign=campaign)
+    except (ConferenceError, WordTemplateError) as exc:
+        raise Stop(str(exc)) from None
+    for problem in result.problems:
+        place = f"{problem.sheet}!{problem.cell}" if problem.sheet and problem.cell else (problem.sheet or "")
+        where = ", ".join(x for x in (problem.file, place) if x)
+        click.echo(f"  {where + ': ' if where else ''}{problem.message}")
+    click.echo(f"Đã ghi {len(result.paths)} tệp vào {out_dir} ({len(decisions)} quyết định năm {config.year}).")
+    sys.exit(0 if result.valid else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

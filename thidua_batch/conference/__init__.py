@@ -1,0 +1,130 @@
+"""The year-end conference of plan 203 (conference.md): every paper from the conference file, the
+delegates workbook, the year's decisions and the units' files.
+
+    write_conference_template(out_dir)                 hoi_nghi.toml + dai_bieu.xlsx
+    load_conference(path, campaign)                    Conference, or ConferenceError (key and line)
+    build_conference(conference, delegates_path, out_dir, decisions=…, files=…, campaign=…)
+
+The units' "Chủ đề tham luận" and contacts come from their accepted files: the caller reads the
+inbox (`batch.run_batch`) and passes the FileResults, so this package stays before the batch.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..common.atomic import write_text
+from ..config.campaign import Campaign, load_campaign
+from ..documents.word import TemplateSet, WordTemplateError
+from ..model.results import FileResult
+from ..register.model import Decision
+from . import papers
+from .budget import write_budget
+from .config import EXAMPLE_FILE, Conference, ConferenceError, example_text, load_conference, parse_conference
+from .context import AgendaContext, DiscussionContext, InvitationsContext, PledgeContext, ScriptContext
+from .delegates import DELEGATES_FILE, Delegate, Problem, flatten, read_delegates, write_delegates_template
+from .files import (AGENDA_FILE, AGENDA_TPL, BUDGET_FILE, DELEGATES_LIST_FILE, DISCUSSION_FILE, DISCUSSION_TPL,
+                    INVITATION_TPL, INVITATIONS_DIR, INVITATIONS_FILE, PLEDGE_TPL, SCRIPT_FILE, SCRIPT_TPL,
+                    TEMPLATES_DIR, pledge_file)
+from .workbooks import write_delegates_list
+
+__all__ = ["BuildResult", "Conference", "ConferenceError", "Delegate", "Problem", "TEMPLATES", "WordTemplateError",
+           "build_conference", "check_templates", "flatten", "load_conference", "parse_conference",
+           "write_conference_template"]
+
+TEMPLATES = TemplateSet(TEMPLATES_DIR, {INVITATION_TPL: InvitationsContext, AGENDA_TPL: AgendaContext,
+                                        SCRIPT_TPL: ScriptContext, DISCUSSION_TPL: DiscussionContext,
+                                        PLEDGE_TPL: PledgeContext})
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    paths: list[Path]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def check_templates(templates_dir: str | Path | None = None) -> None:
+    """Refuse, before anything is written, a template that cannot be used or uses an unknown variable."""
+    TEMPLATES.check(templates_dir)
+
+
+def write_conference_template(out_dir: Path, campaign: Campaign | None = None) -> list[Path]:
+    """The filled example conference file of plan 203 and the blank delegates workbook."""
+    campaign = campaign or load_campaign()
+    out_dir = Path(out_dir)
+    text = example_text()
+    conference = parse_conference(text, EXAMPLE_FILE, campaign)
+    toml_path = out_dir / EXAMPLE_FILE
+    write_text(toml_path, text)
+    return [toml_path, write_delegates_template(conference, campaign, out_dir / DELEGATES_FILE)]
+
+
+def build_conference(conference: Conference, delegates_path: Path, out_dir: Path, *,
+                     decisions: Iterable[Decision] = (), files: Iterable[FileResult] = (),
+                     templates_dir: Path | None = None, campaign: Campaign | None = None) -> BuildResult:
+    """Write every paper of the conference into OUT_DIR.
+
+    `decisions`: the register's decisions (those of the conference's year are announced);
+    `files`: the FileResults of the units' inbox (their topics and contacts).
+    Raises ConferenceError (the delegates file cannot be read) or WordTemplateError (a template
+    cannot be used) before anything is written; row problems are returned, never raised."""
+    campaign = campaign or load_campaign()
+    for name in TEMPLATES.contexts:          # every template usable before anything is written
+        TEMPLATES.load(name, templates_dir)
+    listed, problems = read_delegates(Path(delegates_path), conference, campaign)
+    ordered = papers.conference_decisions(conference, list(decisions))
+    honoured = papers.honoured_delegates(conference, ordered) if conference.add_honoured else []
+    delegates, duplicates = papers.merge_delegates(conference, listed, honoured)
+    problems += duplicates
+    invites = papers.invitations(conference, delegates)
+    talks, missing, talk_problems = papers.discussion(conference, campaign, list(files), delegates)
+    khoi = papers.khoi_infos(conference, campaign, delegates)
+    script = papers.script(conference, ordered, talks, khoi)
+    problems += talk_problems + script.problems
+    if not ordered:
+        problems.append(Problem("decisions-missing", "warning",
+                                f"Sổ khen thưởng chưa có quyết định nào của năm {conference.year}: kịch bản chưa có "
+                                "phần công bố khen thưởng."))
+
+    out_dir = Path(out_dir)
+    header, info = papers.header_info(conference), papers.conference_info(conference)
+    issue = papers.issue_info(conference, conference.invitation_date)
+    day_issue = papers.issue_info(conference, conference.date)
+    written = []
+    common = dict(header=header, issue=issue, conference=info, signer=conference.signer,
+                  noi_nhan=list(conference.invitation_noi_nhan))
+    written.append(TEMPLATES.write(INVITATION_TPL, InvitationsContext(**common, invitations=invites),
+                                   out_dir / INVITATIONS_FILE, templates_dir))
+    folder = out_dir / INVITATIONS_DIR
+    for invitation in invites:
+        written.append(TEMPLATES.write(INVITATION_TPL, InvitationsContext(**common, invitations=[invitation]),
+                                       folder / f"{invitation.slug}.docx", templates_dir))
+    current = {p.name for p in written if p.parent == folder}
+    for stale in folder.glob("*.docx"):      # an invitee no longer listed gets no stale invitation
+        if stale.name not in current:
+            stale.unlink()
+    written.append(write_delegates_list(conference, delegates, out_dir / DELEGATES_LIST_FILE))
+    written.append(TEMPLATES.write(AGENDA_TPL, AgendaContext(header=header, issue=day_issue, conference=info,
+                                                             rows=papers.agenda_rows(conference)),
+                                   out_dir / AGENDA_FILE, templates_dir))
+    written.append(TEMPLATES.write(SCRIPT_TPL, ScriptContext(header=header, issue=day_issue, conference=info,
+                                                             mc=conference.mc, batch_size=conference.batch_size,
+                                                             decisions=script.decisions, rows=script.rows),
+                                   out_dir / SCRIPT_FILE, templates_dir))
+    written.append(TEMPLATES.write(DISCUSSION_TPL, DiscussionContext(header=header, issue=day_issue,
+                                                                     conference=info, rows=talks, missing=missing),
+                                   out_dir / DISCUSSION_FILE, templates_dir))
+    for k in khoi:
+        context = PledgeContext(header=header, issue=day_issue, conference=info, year=conference.pledge_year,
+                                can_cu=list(conference.pledge_can_cu), contents=list(conference.pledges), khoi=k)
+        written.append(TEMPLATES.write(PLEDGE_TPL, context, out_dir / pledge_file(k.id), templates_dir))
+    counts = papers.counts(delegates, invites, ordered, talks, khoi)
+    groups = {g: sum(d.group == g for d in delegates) for g in conference.groups}
+    written.append(write_budget(conference, counts, groups, out_dir / BUDGET_FILE))
+    return BuildResult(written, problems)
+
