@@ -8,7 +8,8 @@ import thidua_batch
 
 PACKAGE = Path(thidua_batch.__file__).parent
 # Stages in flow order; a module may import from its own stage or an earlier one.
-STAGES = ["common", "config", "model", "intake", "checks", "documents", "register", "certificates", "conference", "<top>"]
+STAGES = ["common", "config", "model", "intake", "checks", "documents", "register", "certificates", "conference", "mail", "web",
+          "<top>"]
 
 
 def _stage(module: str) -> int:

@@ -49,8 +49,10 @@ def _all_commands(group=main, prefix=""):
 
 
 def test_every_command_has_help_text():
-    assert sorted(main.commands) == ["certificates", "check", "conference", "register", "run", "template"]
+    assert sorted(main.commands) == ["certificates", "check", "conference", "mail", "register", "run", "serve",
+                                     "template"]
     assert sorted(main.commands["conference"].commands) == ["build", "template"]
+    assert sorted(main.commands["mail"].commands) == ["fetch", "replies", "send", "templates"]
     assert sorted(main.commands["register"].commands) == ["export", "import", "list", "record", "template"]
     for name, command in _all_commands():
         assert command.help and command.help.strip(), name
@@ -64,7 +66,7 @@ def test_group_help_is_vietnamese():
     result = invoke("--help")
     assert result.exit_code == 0
     assert "thidua-batch: mẫu biểu, kiểm tra và tổng hợp hồ sơ đề nghị khen thưởng" in result.output
-    for name in ("check", "run", "template", "register", "certificates", "conference"):
+    for name in ("check", "run", "template", "register", "certificates", "conference", "mail", "serve"):
         assert f"  {name} " in result.output
 
 
@@ -209,7 +211,7 @@ def test_check_json(tmp_path, campaign):
     assert sorted(data) == ["files", "findings"]
     assert len(data["files"]) == 1
     entry = data["files"][0]
-    assert set(entry) == {"path", "sha256", "status", "unit", "layout", "received_at", "reason"}
+    assert set(entry) == {"path", "sha256", "status", "unit", "layout", "received_at", "reason", "mail"}
     assert (entry["path"], entry["status"], entry["unit"], entry["reason"]) == (
         path.as_posix(), "accepted", "tam-duong", None)
     assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -10,7 +10,8 @@ from .checks.merge import merge
 from .checks.rules import check_file
 from .common.timings import Timings
 from .config.campaign import Campaign
-from .intake.inbox import Skipped, Source, file_time, scan
+from .intake.inbox import Skipped, Source, file_time, mail_sources, scan
+from .intake.mailfiles import MAIL_SUFFIXES
 from .intake.reader import read_workbook
 from .intake.word_lists import WORD_SUFFIXES
 from .intake.word_reader import read_word_file
@@ -35,6 +36,7 @@ def ignored(skipped: Skipped, campaign: Campaign) -> FileResult:
     """A file listed, not read; still attributed to a unit when its name says which (a lock file
     "~$…" or a hidden file was not sent by anyone)."""
     result = FileResult(path=skipped.path, sha256=skipped.sha256, status=IGNORED, reason="file-ignored",
+                        mail=skipped.mail, received_at=skipped.mail.date if skipped.mail else None,
                         findings=[Finding("file-ignored", f"Bỏ qua “{skipped.path}”: {skipped.reason}",
                                           file=skipped.path)])
     if not skipped.lock_or_hidden:
@@ -70,9 +72,13 @@ def run_batch(inbox: Path, campaign: Campaign, now: dt.datetime | None = None,
 
 
 def check_paths(paths: Iterable[Path], campaign: Campaign) -> list[FileResult]:
-    """`thidua-batch check`: each file read and checked on its own (no cross-file rules)."""
+    """`thidua-batch check`: each file read and checked on its own (no cross-file rules); a mail
+    (.eml, .mbox) is each of its attachments."""
     results = []
     for path in paths:
-        source = Source(path.as_posix(), path.read_bytes(), file_time(path))
-        results.append(check_source(source, campaign))
+        if path.suffix.lower() in MAIL_SUFFIXES:
+            results += [ignored(item, campaign) if isinstance(item, Skipped) else check_source(item, campaign)
+                        for item in mail_sources(path, path.as_posix())]
+        else:
+            results.append(check_source(Source(path.as_posix(), path.read_bytes(), file_time(path)), campaign))
     return results

@@ -2,6 +2,8 @@
 library exception into a Vietnamese message with exit status 2 (style.md, sqlite-utils)."""
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -458,6 +460,155 @@ def conference_build(config_path: Path, delegates_path: Path, out_dir: Path, inb
         click.echo(f"  {where + ': ' if where else ''}{problem.message}")
     click.echo(f"Đã ghi {len(result.paths)} tệp vào {out_dir} ({len(decisions)} quyết định năm {config.year}).")
     sys.exit(0 if result.valid else 1)
+
+# ---------------------------------------------------------------------- mail with the units
+
+@main.group(cls=_Group)
+def mail() -> None:
+    """Thư điện tử với các đơn vị: tải thư về hộp hồ sơ, soạn thư gửi mẫu và thư trả lời, gửi thư."""
+
+
+def _day(text: str, option: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise Stop(f"{option}: ngày “{text}” không hợp lệ; ghi dạng 01/12/2020 hoặc 2020-12-01.")
+
+
+def _password(variable: str, server) -> str:
+    """From the environment, else a hidden prompt; never an argument, never printed or stored."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise Stop(f"Chưa có mật khẩu cho {server}: đặt biến môi trường {variable} (xem README, mục Thư điện tử).")
+    return click.prompt(f"Mật khẩu ứng dụng cho {server}", hide_input=True, prompt_suffix=": ")
+
+
+def _mail_call(action):
+    from .mail.connection import MailError
+
+    try:
+        return action()
+    except MailError as exc:
+        raise Stop(str(exc)) from None
+
+
+def _server(text: str, starttls: bool, plain: bool, tls_port: int, starttls_port: int):
+    from .mail.connection import parse_server
+
+    return _mail_call(lambda: parse_server(text, tls_port=tls_port, starttls_port=starttls_port,
+                                           starttls=starttls, plain=plain))
+
+
+starttls_option = click.option("--starttls", is_flag=True, help="Dùng STARTTLS (cổng thường) thay cho TLS ngay từ đầu.")
+plain_option = click.option("--plain", is_flag=True,
+                            help="Không mã hóa: chỉ cho máy chủ thử trên chính máy này (127.0.0.1).")
+
+
+@mail.command(name="fetch")
+@click.option("--imap", "host", required=True, metavar="MÁY_CHỦ[:CỔNG]",
+              help="Máy chủ IMAP, ví dụ imap.gmail.com (TLS, cổng 993).")
+@click.option("--user", required=True, metavar="ĐỊA_CHỈ", help="Địa chỉ hộp thư của Ban.")
+@click.option("--out", "out_dir", required=True, metavar="HỘP_THƯ", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục hồ sơ nhận (như của lệnh run): mỗi thư có tệp đính kèm được lưu nguyên vẹn thành .eml.")
+@click.option("--since", "since_text", metavar="NGÀY",
+              help="Chỉ lấy thư từ ngày này (dd/mm/yyyy); mặc định: ngày ban hành kế hoạch của chiến dịch.")
+@click.option("--folder", default="INBOX", show_default=True, metavar="THƯ_MỤC", help="Thư mục thư trên máy chủ.")
+@click.option("--password-env", default="THIDUA_IMAP_PASSWORD", show_default=True, metavar="BIẾN",
+              help="Biến môi trường chứa mật khẩu ứng dụng; không có thì chương trình hỏi.")
+@starttls_option
+@plain_option
+@campaign_option
+def mail_fetch(host: str, user: str, out_dir: Path, since_text: str | None, folder: str, password_env: str,
+               starttls: bool, plain: bool, campaign_path: Path | None) -> None:
+    """Tải các thư có tệp đính kèm về thư mục hồ sơ; chỉ đọc, không đánh dấu, không chuyển, không xóa thư nào."""
+    from .mail.fetch import fetch
+
+    campaign = _campaign(campaign_path)
+    server = _server(host, starttls, plain, 993, 143)
+    since = _day(since_text, "--since") if since_text else campaign.plan.date
+    password = _password(password_env, server)
+    if sys.stderr.isatty():
+        with click.progressbar(length=1, label="Đang tải thư", file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+            report = _mail_call(lambda: fetch(server, user, password, out_dir, since, folder, campaign.tz, progress))
+    else:
+        report = _mail_call(lambda: fetch(server, user, password, out_dir, since, folder, campaign.tz))
+    for item in report.saved:
+        click.echo(f"Đã lưu {out_dir / item.name}  ({item.sender}: {item.subject})")
+    for item in report.skipped:
+        click.echo(f"Bỏ qua thư của {item.sender or 'người gửi không rõ'} “{item.subject}”: {item.reason}"
+                   + (f" ({item.name})" if item.name else "") + ".")
+    click.echo(f"Thư từ ngày {since:%d/%m/%Y}: lưu mới {len(report.saved)}, bỏ qua {len(report.skipped)}.")
+
+
+@mail.command(name="templates")
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi thư nháp (.eml), mỗi đơn vị một thư.")
+@campaign_option
+def mail_templates(out_dir: Path, campaign_path: Path | None) -> None:
+    """Soạn thư nháp gửi mẫu cho từng đơn vị (mẫu riêng của đơn vị đính kèm); không gửi."""
+    from .mail.drafts import write_template_drafts
+
+    _print_drafts(_mail_call(lambda: write_template_drafts(_campaign(campaign_path), out_dir)), out_dir)
+
+
+@mail.command(name="replies")
+@click.argument("run_dir", metavar="THƯ_MỤC_KẾT_QUẢ", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi thư nháp trả lời (.eml).")
+@campaign_option
+def mail_replies(run_dir: Path, out_dir: Path, campaign_path: Path | None) -> None:
+    """Soạn thư trả lời từng đơn vị đã gửi hồ sơ, trong đúng chuỗi thư của đơn vị, kèm thư phản hồi; không gửi."""
+    from .mail.drafts import write_reply_drafts
+
+    _print_drafts(_mail_call(lambda: write_reply_drafts(run_dir, _campaign(campaign_path), out_dir)), out_dir)
+
+
+def _print_drafts(report, out_dir: Path) -> None:
+    for path in report.written:
+        click.echo(f"Đã ghi {path}")
+    if report.no_address:
+        click.echo("Chưa có địa chỉ người nhận (điền To trước khi gửi): " + ", ".join(report.no_address) + ".")
+    click.echo(f"Đã soạn {len(report.written)} thư nháp trong {out_dir}; chưa gửi thư nào.")
+
+
+@mail.command(name="send")
+@click.argument("drafts_dir", metavar="THƯ_MỤC", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--smtp", "host", metavar="MÁY_CHỦ[:CỔNG]", help="Máy chủ SMTP, ví dụ smtp.gmail.com (TLS, cổng 465).")
+@click.option("--user", metavar="ĐỊA_CHỈ", help="Địa chỉ hộp thư của Ban.")
+@click.option("--password-env", default="THIDUA_SMTP_PASSWORD", show_default=True, metavar="BIẾN",
+              help="Biến môi trường chứa mật khẩu ứng dụng; không có thì chương trình hỏi.")
+@click.option("--dry-run", is_flag=True, help="Chỉ in thư nào sẽ gửi cho ai; không gửi gì.")
+@starttls_option
+@plain_option
+def mail_send(drafts_dir: Path, host: str | None, user: str | None, password_env: str, dry_run: bool,
+              starttls: bool, plain: bool) -> None:
+    """Gửi các thư nháp trong thư mục, mỗi thư một lần; thư đã gửi chuyển vào da_gui/ kèm trả lời của máy chủ."""
+    from .mail.send import send_drafts
+
+    if not dry_run and not (host and user):
+        raise Stop("Cần --smtp và --user để gửi (hoặc dùng --dry-run để xem trước).")
+    server = _server(host, starttls, plain, 465, 587) if host else None
+    report = _mail_call(lambda: send_drafts(drafts_dir, server, user or "",
+                                            lambda: _password(password_env, server), dry_run=dry_run))
+    for item in report.planned:
+        click.echo(f"Sẽ gửi {item.path.name} tới {', '.join(item.recipients)}: “{item.subject}”")
+    for item in report.sent:
+        click.echo(f"Đã gửi {item.path.name} tới {', '.join(item.recipients)}: {item.answer}")
+    for item in report.skipped:
+        click.echo(f"Không gửi {item.path.name}: {item.answer}.")
+    for item in report.failed:
+        click.echo(f"Gửi không được {item.path.name}: {item.answer}.", err=True)
+    verb = "sẽ gửi" if dry_run else "đã gửi"
+    click.echo(f"{verb.capitalize()} {len(report.planned if dry_run else report.sent)}, "
+               f"không gửi {len(report.skipped)}, lỗi {len(report.failed)}.")
+    sys.exit(1 if report.failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ A file that does not follow the format raises `CampaignError` naming the key and
 from __future__ import annotations
 
 import datetime as dt
+from email.headerregistry import Address
 import math
 import re
 import tomllib
@@ -105,7 +106,16 @@ class Campaign:
     noi_nhan: tuple[str, ...]
     roster: Roster
     limits: Limits = Limits()
+    mail_from: str = ""   # the board's From address for drafts; "" = contact_email under the board's name
     source: str = field(default="", compare=False)
+
+    @property
+    def from_address(self) -> str:
+        """The From header of every draft (mail.md): the campaign's board address."""
+        if self.mail_from:
+            return self.mail_from
+        name = f"{self.organisation.board_short} - {self.organisation.short_name}"
+        return str(Address(display_name=name, addr_spec=self.contact_email))
 
     @property
     def tz(self) -> dt.timezone:
@@ -121,7 +131,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "": {"id": _STR, "year": _INT, "movement": _STR, "name": _STR, "deadline": _DATE,
          "utc_offset_hours": _NUM, "contact_email": _STR, "contact": _STR,
          "plan": dict, "standards": dict, "organisation": dict, "award": dict,
-         "checks": dict, "signer": dict, "documents": dict, "units": list, "limits": dict},
+         "checks": dict, "signer": dict, "documents": dict, "units": list, "limits": dict, "mail_from": _STR},
     "plan": {"number": _STR, "date": _DATE, "title": _STR},
     "standards": {"number": _STR, "date": _DATE, "title": _STR},
     "organisation": {k: _STR for k in Organisation.__dataclass_fields__},
@@ -136,7 +146,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "units": {"id": _STR, "name": _STR, "type": _STR, "collectives": _INT, "individuals": _INT,
               "aliases": _STRS, "emails": _STRS},
 }
-_OPTIONAL = {("units", "aliases"), ("units", "emails"), ("", "limits"), *(("limits", k) for k in (
+_OPTIONAL = {("units", "aliases"), ("units", "emails"), ("", "limits"), ("", "mail_from"), *(("limits", k) for k in (
     "max_file_mb", "max_uncompressed_mb", "max_ratio", "max_members", "max_sheet_mb"))}
 _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE: "ngày (YYYY-MM-DD)",
                _BOOL: "true/false", _STRS: "danh sách chuỗi chữ", dict: "bảng", list: "danh sách bảng"}
@@ -296,7 +306,8 @@ def _build(data: dict, source: str) -> Campaign:
         organisation=Organisation(**data["organisation"]), award=Award(**data["award"]),
         checks=Checks(**data["checks"]), signer=Signer(**data["signer"]),
         can_cu=tuple(docs["can_cu"]), noi_nhan=tuple(docs["noi_nhan"]),
-        roster=Roster(units), limits=_limits(data.get("limits", {})), source=source,
+        roster=Roster(units), limits=_limits(data.get("limits", {})), mail_from=data.get("mail_from", ""),
+        source=source,
     )
 
 

@@ -17,7 +17,8 @@ def _iso(moment) -> str | None:
 def file_entry(file: FileResult, campaign=None) -> dict:
     received = file.received_at.astimezone(campaign.tz) if (file.received_at and campaign) else file.received_at
     return {"path": file.path, "sha256": file.sha256, "status": file.status, "unit": file.unit,
-            "layout": file.layout, "received_at": _iso(received), "reason": file.reason}
+            "layout": file.layout, "received_at": _iso(received), "reason": file.reason,
+            "mail": file.mail.to_dict() if file.mail else None}
 
 
 def stats(result: BatchResult) -> dict:

@@ -36,6 +36,7 @@ class Skipped:
     reason: str
     sha256: str | None = None
     lock_or_hidden: bool = False   # never a unit's submission, so never attributed to one
+    mail: MailInfo | None = None   # the mail it came in, when it did: its sender still says who sent it
 
 
 def display_path(path: Path, inbox: Path) -> str:
@@ -86,7 +87,7 @@ def scan(inbox: Path) -> Iterator[Source | Skipped]:
             yield Skipped(rel, reason, _sha256(path), _lock_or_hidden(path.relative_to(inbox)))
             continue
         if path.suffix.lower() in MAIL_SUFFIXES:
-            yield from _mail_sources(path, rel)
+            yield from mail_sources(path, rel)
         else:
             yield Source(rel, path.read_bytes(), file_time(path))
 
@@ -96,11 +97,11 @@ def is_list_name(name: str) -> bool:
     return not name.startswith("~$") and Path(name).suffix.lower() in WORKBOOK_SUFFIXES + WORD_SUFFIXES
 
 
-def _mail_sources(path: Path, rel: str) -> Iterator[Source | Skipped]:
+def mail_sources(path: Path, rel: str) -> Iterator[Source | Skipped]:
     try:
         for item in read_mail(path, rel, is_list_name):
             if isinstance(item, MailNote):
-                yield Skipped(item.path, item.reason, item.sha256)
+                yield Skipped(item.path, item.reason, item.sha256, mail=item.info)
             else:
                 yield Source(item.path, item.data, item.info.date or file_time(path), item.info)
     except Exception as exc:   # a broken mail file is listed, and the batch goes on

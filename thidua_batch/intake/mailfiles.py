@@ -37,6 +37,7 @@ class MailNote:
     path: str
     reason: str
     sha256: str
+    info: MailInfo | None = None
 
 
 def _parse_date(message: EmailMessage) -> dt.datetime | None:
@@ -67,6 +68,8 @@ def _header(message: EmailMessage, key: str) -> str:
 def attachments(message: EmailMessage, raw: bytes, where: str, is_list) -> Iterator[Attachment | MailNote]:
     date = _parse_date(message)
     sender, subject = _header(message, "From"), _header(message, "Subject")
+    ids = _header(message, "Message-ID"), _header(message, "References")
+    info = MailInfo(sender, subject, date, "", *ids)
     found = 0
     seen: set[str] = set()
     for index, part in enumerate(message.iter_attachments() if message.is_multipart() else (), 1):
@@ -75,7 +78,7 @@ def attachments(message: EmailMessage, raw: bytes, where: str, is_list) -> Itera
             data = part.get_content()
         except Exception as exc:  # broken encodings in a part: say so, go on
             yield MailNote(f"{where}/tep-dinh-kem-{index}", f"Không giải mã được tệp đính kèm thứ {index}: {exc}.",
-                           hashlib.sha256(b"").hexdigest())
+                           hashlib.sha256(b"").hexdigest(), info)
             continue
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -86,13 +89,13 @@ def attachments(message: EmailMessage, raw: bytes, where: str, is_list) -> Itera
         path = f"{where}/{shown}"
         if is_list(name):
             found += 1
-            yield Attachment(path, data, MailInfo(sender, subject, date, name))
+            yield Attachment(path, data, MailInfo(sender, subject, date, name, *ids))
         else:
             yield MailNote(path, f"Tệp đính kèm “{name}” không phải bảng tính Excel hay văn bản Word, không đọc.",
-                           hashlib.sha256(data).hexdigest())
+                           hashlib.sha256(data).hexdigest(), info)
     if not found:
         yield MailNote(where, f"Thư “{subject or '(không có tiêu đề)'}” của {sender or 'người gửi không rõ'} "
-                       "không có tệp bảng tính hay văn bản Word đính kèm.", hashlib.sha256(raw).hexdigest())
+                       "không có tệp bảng tính hay văn bản Word đính kèm.", hashlib.sha256(raw).hexdigest(), info)
 
 
 def read_eml(path: Path, rel: str, is_list) -> Iterator[Attachment | MailNote]:

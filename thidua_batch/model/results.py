@@ -50,7 +50,14 @@ class MailInfo:
     sender: str
     subject: str
     date: dt.datetime | None
-    attachment: str      # the attachment's own name, decoded
+    attachment: str      # the attachment's own name, decoded ("" for a mail with no list attached)
+    message_id: str = ""   # "<...@mail.gmail.com>": a reply threads on it (mail.md)
+    references: str = ""   # the mail's own References header, kept for the reply's References
+
+    def to_dict(self) -> dict:
+        return {"from": self.sender, "subject": self.subject,
+                "date": self.date.isoformat() if self.date else None,
+                "message_id": self.message_id or None, "references": self.references or None}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,250 @@
+"""Real mail servers on 127.0.0.1 for the tests, never a mock of the protocol: pymap (an IMAP4rev1
+server) in its own process, aiosmtpd (an SMTP server) in a thread; and mails shaped the way the
+units' Gmail and Outlook write them."""
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import imaplib
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from email.header import Header
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+USER, PASSWORD = "luonghaldld@gmail.com", "abcd efgh ijkl mnop"   # a Gmail app password looks like this
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 / localhost, made by the openssl command."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+    return cert, key
+
+
+def _wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@dataclass
+class ImapServer:
+    """pymap's in-memory backend, one mailbox (USER), seeded over IMAP APPEND like a real delivery."""
+
+    port: int
+    process: subprocess.Popen
+    cert: Path | None = None
+
+    @classmethod
+    def start(cls, directory: Path, tls: bool = False) -> "ImapServer":
+        port = free_port()
+        cert = key = None
+        args = [sys.executable, "-c", "from pymap.main import main; main()", "--host", "127.0.0.1",
+                "--port", str(port)]
+        if tls:
+            cert, key = self_signed(directory)
+            args += ["--cert", str(cert), "--key", str(key)]
+        args += ["dict", "--demo-user", USER, "--demo-password", PASSWORD]
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        _wait_for_port(port, process)
+        return cls(port, process, cert)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _client(self) -> imaplib.IMAP4:
+        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
+        if self.cert:
+            client.starttls(ssl.create_default_context(cafile=str(self.cert)))
+        client.login(USER, PASSWORD)
+        return client
+
+    def deliver(self, raw: bytes, arrived: dt.datetime, folder: str = "INBOX") -> None:
+        client = self._client()
+        try:
+            status, _ = client.append(folder, None, imaplib.Time2Internaldate(arrived.timestamp()), raw)
+            assert status == "OK"
+        finally:
+            client.logout()
+
+    def state(self, folder: str = "INBOX") -> list[tuple[bytes, bytes]]:
+        """(UID, FLAGS) of every message, seen through EXAMINE: what the tests compare before and after."""
+        client = self._client()
+        try:
+            client.select(folder, readonly=True)
+            status, data = client.uid("FETCH", "1:*", "(UID FLAGS)")
+            return sorted(d for d in data if d)
+        finally:
+            client.logout()
+
+    def bodies(self, folder: str = "INBOX") -> list[bytes]:
+        client = self._client()
+        try:
+            client.select(folder, readonly=True)
+            status, data = client.uid("FETCH", "1:*", "(BODY.PEEK[])")
+            return [part[1] for part in data if isinstance(part, tuple)]
+        finally:
+            client.logout()
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+
+@dataclass
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1, AUTH required (as Gmail does); keeps every message it accepts."""
+
+    controller: Controller
+    port: int
+    received: list[Received] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)   # recipients answered 550
+
+    @classmethod
+    def start(cls, directory: Path, mode: str = "plain") -> "SmtpServer":
+        port = free_port()
+        server = cls.__new__(cls)
+        server.received, server.refuse, server.port = [], set(), port
+        kwargs = dict(hostname="127.0.0.1", port=port, auth_required=True, auth_require_tls=mode == "starttls",
+                      authenticator=_authenticator, ready_timeout=10)
+        if mode != "plain":
+            cert, key = self_signed(directory)
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(cert, key)
+            server.cert = cert
+            kwargs.update(ssl_context=context) if mode == "tls" else kwargs.update(tls_context=context,
+                                                                                   require_starttls=True)
+        server.controller = Controller(_Handler(server), server_hostname="127.0.0.1", **kwargs)
+        with warnings.catch_warnings():   # AUTH without TLS: on loopback only, the --plain case under test
+            warnings.simplefilter("ignore", UserWarning)
+            server.controller.start()
+        return server
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.controller.stop()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER and \
+        auth_data.password.decode() == PASSWORD
+    return AuthResult(success=ok)
+
+
+class _Handler:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in self.server.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return f"250 2.0.0 OK queued as Q{len(self.server.received):04d}"
+
+
+# ------------------------------------------------------------------ mails as the units send them
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _b64_lines(data: bytes) -> bytes:
+    text = base64.b64encode(data)
+    return b"\r\n".join(text[i:i + 76] for i in range(0, len(text), 76))
+
+
+def gmail_message(sender_name: str, sender: str, subject: str, when: dt.datetime, body: str,
+                  files: list[tuple[str, bytes]], message_id: str | None, references: str = "") -> bytes:
+    """Byte for byte the shape Gmail's web client writes: RFC 2047 words in the subject, the
+    sender's name and the attachment names, multipart/alternative text and HTML, X-Attachment-Id."""
+    boundary_mixed, boundary_alt = b"000000000000a1b2c3d4e5f6a7b8", b"000000000000f9e8d7c6b5a4b3c2"
+    lines = [b"MIME-Version: 1.0",
+             b"Date: " + when.strftime("%a, %d %b %Y %H:%M:%S %z").encode()]
+    if references:
+        lines += [b"References: " + references.encode(), b"In-Reply-To: " + references.split()[-1].encode()]
+    if message_id:
+        lines.append(b"Message-ID: " + message_id.encode())
+    lines += [b"Subject: " + Header(subject, "utf-8").encode(linesep="\r\n").encode(),
+              b"From: " + Header(sender_name, "utf-8").encode(linesep="\r\n").encode() + b" <" + sender.encode() + b">",
+              b"To: " + USER.encode()]
+    alt = [b"--" + boundary_alt, b'Content-Type: text/plain; charset="UTF-8"', b"Content-Transfer-Encoding: base64",
+           b"", _b64_lines(body.encode()), b"--" + boundary_alt, b'Content-Type: text/html; charset="UTF-8"',
+           b"Content-Transfer-Encoding: base64", b"",
+           _b64_lines(f'<div dir="ltr">{body}</div>'.encode()), b"--" + boundary_alt + b"--"]
+    if not files:
+        return b"\r\n".join(lines + [b'Content-Type: multipart/alternative; boundary="' + boundary_alt + b'"', b""]
+                            + alt) + b"\r\n"
+    parts = [b'Content-Type: multipart/mixed; boundary="' + boundary_mixed + b'"', b"",
+             b"--" + boundary_mixed, b'Content-Type: multipart/alternative; boundary="' + boundary_alt + b'"', b""]
+    parts += alt + [b""]
+    for number, (name, data) in enumerate(files):
+        words = Header(name, "utf-8").encode(maxlinelen=10_000).encode()
+        kind = DOCX if name.endswith(".docx") else XLSX if name.endswith(".xlsx") else "application/pdf"
+        parts += [b"--" + boundary_mixed, kind.encode().join([b"Content-Type: ", b'; name="' + words + b'"']),
+                  b'Content-Disposition: attachment; filename="' + words + b'"', b"Content-Transfer-Encoding: base64",
+                  f"Content-ID: <f_kiw{number}abc{number}>".encode(), f"X-Attachment-Id: f_kiw{number}abc{number}".encode(),
+                  b"", _b64_lines(data)]
+    parts.append(b"--" + boundary_mixed + b"--")
+    return b"\r\n".join(lines + parts) + b"\r\n"
+
+
+def outlook_message(sender: str, subject: str, when: dt.datetime, name: str, data: bytes, message_id: str) -> bytes:
+    """The shape Outlook writes: RFC 2231 filename*, quoted-printable body, Thread-Index."""
+    quoted = "utf-8''" + "".join(c if c.isascii() and c.isalnum() else "".join(f"%{b:02X}" for b in c.encode())
+                                 for c in name)
+    head = [b"From: " + sender.encode(), b"To: " + USER.encode(),
+            b"Subject: " + Header(subject, "utf-8").encode(linesep="\r\n").encode(),
+            b"Thread-Topic: " + Header(subject, "utf-8").encode(linesep="\r\n").encode(),
+            b"Thread-Index: AdbVb1mLk0fjQ2x9Q0KwY0n5t2H0uQ==",
+            b"Date: " + when.strftime("%a, %d %b %Y %H:%M:%S %z").encode(),
+            b"Message-ID: " + message_id.encode(), b"Content-Language: vi-VN", b"X-MS-Has-Attach: yes",
+            b'Content-Type: multipart/mixed; boundary="_004_outlook_"', b"MIME-Version: 1.0", b""]
+    body = [b"--_004_outlook_", b'Content-Type: text/plain; charset="utf-8"',
+            b"Content-Transfer-Encoding: quoted-printable", b"",
+            b"K=C3=ADnh g=E1=BB=ADi Ban CSPL&Q=48L=C4=90,", b"",
+            b"--_004_outlook_", f'Content-Type: {XLSX}; name="{name.encode("ascii", "replace").decode()}"'.encode(),
+            b"Content-Description: attachment",
+            b"Content-Disposition: attachment; filename*=" + quoted.encode() + b"; size=" + str(len(data)).encode(),
+            b"Content-Transfer-Encoding: base64", b"", _b64_lines(data), b"", b"--_004_outlook_--", b""]
+    return b"\r\n".join(head + body)
