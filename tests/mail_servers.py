@@ -132,12 +132,13 @@ class SmtpServer:
     port: int
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)   # recipients answered 550
+    drop: set[str] = field(default_factory=set)     # recipients whose message is taken, then the line cut
 
     @classmethod
     def start(cls, directory: Path, mode: str = "plain") -> "SmtpServer":
         port = free_port()
         server = cls.__new__(cls)
-        server.received, server.refuse, server.port = [], set(), port
+        server.received, server.refuse, server.drop, server.port = [], set(), set(), port
         kwargs = dict(hostname="127.0.0.1", port=port, auth_required=True, auth_require_tls=mode == "starttls",
                       authenticator=_authenticator, ready_timeout=10)
         if mode != "plain":
@@ -180,6 +181,9 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        if self.server.drop & set(envelope.rcpt_tos):   # stored, but the answer never reaches the client
+            server.transport.close()
+            return "250 2.0.0 OK (never heard)"
         return f"250 2.0.0 OK queued as Q{len(self.server.received):04d}"
 
 

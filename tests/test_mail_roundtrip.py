@@ -376,3 +376,46 @@ def test_send_to_a_stopped_server_or_with_a_wrong_password_keeps_every_draft(smt
     assert stopped.exit_code == 2 and f"127.0.0.1:{port}" in stopped.output
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not smtp.received
+
+
+def test_a_connection_lost_while_sending_leaves_a_marker_and_that_draft_is_never_sent_twice(smtp, tmp_path):
+    folder = write_drafts(tmp_path, {"a": "a@units.test", "b": "b@units.test", "c": "c@units.test"})
+    smtp.drop.add("b@units.test")
+    first = invoke("mail", "send", folder, "--smtp", smtp.address, "--plain", "--user", USER)
+    assert first.exit_code == 1
+    assert "Gửi không được b.eml: mất kết nối với máy chủ khi đang gửi" in first.output
+    assert (folder / "b.eml.dang-gui").exists() and (folder / "b.eml").exists()
+    assert sorted(p.name for p in (folder / "da_gui").glob("*.eml")) == ["a.eml", "c.eml"]   # went on after it
+    assert len(smtp.received) == 3
+    smtp.drop.clear()
+    second = invoke("mail", "send", folder, "--smtp", smtp.address, "--plain", "--user", USER)
+    assert second.exit_code == 0
+    assert "Không gửi b.eml: lần gửi trước bị ngắt giữa chừng, có thể đã gửi" in second.output
+    assert len(smtp.received) == 3                       # the server already had it: not sent twice
+    (folder / "b.eml.dang-gui").unlink()                 # the officer looked in Sent and found nothing
+    third = invoke("mail", "send", folder, "--smtp", smtp.address, "--plain", "--user", USER)
+    assert third.exit_code == 0 and len(smtp.received) == 4
+
+
+def test_replies_to_files_that_did_not_come_by_mail_have_no_recipient_and_are_listed(tmp_path):
+    out, drafts = tmp_path / "ket-qua", tmp_path / "tra-loi"
+    invoke("run", SAMPLES, "--out", out)
+    result = invoke("mail", "replies", out, "--out", drafts)
+    assert result.exit_code == 0, result.output
+    assert "Chưa có địa chỉ người nhận" in result.output and "Liên đoàn Lao động huyện Tam Đường" in result.output
+    message = assert_valid_draft((drafts / "nam-nhun.eml").read_bytes())
+    assert "To" not in message and "In-Reply-To" not in message
+    assert message["Subject"] == ("Phản hồi hồ sơ đề nghị khen thưởng năm 2020 (199/KH-LĐLĐ) - "
+                                  "Liên đoàn Lao động huyện Nậm Nhùn")
+    body = message.get_body().get_content()
+    assert "Kết quả kiểm tra: Có lỗi cần sửa." in body and "Lỗi, trang “Cá nhân”, ô " in body
+    (letter,) = message.iter_attachments()
+    assert letter.get_content() == (out / "phan_hoi" / "nam-nhun.docx").read_bytes()
+    assert letter.get_filename() == "Phản hồi - Liên đoàn Lao động huyện Nậm Nhùn.docx"
+    preview = invoke("mail", "send", drafts, "--dry-run")
+    assert preview.exit_code == 0 and "Không gửi nam-nhun.eml: thư nháp chưa có người nhận" in preview.output
+    missing = invoke("mail", "replies", tmp_path / "khong-co", "--out", drafts)
+    assert missing.exit_code == 2
+    (out / "phan_hoi" / "tam-duong.docx").unlink()
+    incomplete = invoke("mail", "replies", out, "--out", tmp_path / "moi")
+    assert incomplete.exit_code == 2 and "tam-duong.docx" in incomplete.output and not (tmp_path / "moi").exists()
