@@ -8,12 +8,16 @@ import thidua_batch
 
 PACKAGE = Path(thidua_batch.__file__).parent
 # Stages in flow order; a module may import from its own stage or an earlier one.
-STAGES = ["common", "config", "model", "intake", "checks", "documents", "register", "certificates", "conference", "mail", "web",
-          "<top>"]
+# batch.py (the library's entry points) sits before mail and the web page, which call it; cli.py is last.
+STAGES = ["common", "config", "model", "intake", "checks", "documents", "register", "certificates", "conference",
+          "batch", "mail", "web", "<top>"]
+MODULE_STAGES = {"thidua_batch.batch": "batch"}
 
 
 def _stage(module: str) -> int:
     """"thidua_batch.intake.reader" → index of "intake"; top-level modules come last."""
+    if module in MODULE_STAGES:
+        return STAGES.index(MODULE_STAGES[module])
     parts = module.split(".")
     if len(parts) >= 2 and parts[1] in STAGES:
         return STAGES.index(parts[1])
@@ -54,7 +58,7 @@ def test_every_module_lives_in_a_stage_folder():
     assert top_level == ["__init__.py", "__main__.py", "batch.py", "cli.py"] or \
         top_level == ["__init__.py", "batch.py", "cli.py"], top_level
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("__"))
-    assert set(STAGES[:-1]) <= set(folders), folders
+    assert set(STAGES[:-1]) - set(MODULE_STAGES.values()) <= set(folders), folders
 
 
 def test_no_module_imports_from_a_later_stage():

@@ -611,5 +611,34 @@ def mail_send(drafts_dir: Path, host: str | None, user: str | None, password_env
     sys.exit(1 if report.failed else 0)
 
 
+# ---------------------------------------------------------------------- the officer's page
+
+@main.command()
+@click.option("--inbox", "inbox", default="hop-thu", show_default=True, metavar="THƯ_MỤC",
+              type=click.Path(file_okay=False, path_type=Path), help="Thư mục hồ sơ nhận (tạo nếu chưa có).")
+@click.option("--out", "out_dir", default="output", show_default=True, metavar="THƯ_MỤC",
+              type=click.Path(file_okay=False, path_type=Path), help="Thư mục kết quả (tạo nếu chưa có).")
+@click.option("--register", "register_path", metavar="TỆP", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp sổ khen thưởng (SQLite) để tra người đã được khen; không bắt buộc.")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
+              help="Địa chỉ mở trang; khác 127.0.0.1 thì cần mật khẩu trong biến THIDUA_WEB_PASSWORD.")
+@click.option("--port", default=8765, show_default=True, type=int, metavar="CỔNG", help="Cổng của trang.")
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
+@campaign_option
+def serve(inbox: Path, out_dir: Path, register_path: Path | None, host: str, port: int, no_browser: bool,
+          campaign_path: Path | None) -> None:
+    """Mở trang làm việc trong trình duyệt: nhận hồ sơ, xem tình hình đơn vị, tổng hợp, tải mẫu."""
+    from .web.server import ServeError, serve as serve_page, settings_for
+
+    campaign = _campaign(campaign_path)
+    try:
+        settings = settings_for(inbox, out_dir, campaign, register_path, host, port)
+        serve_page(settings, host, port, open_browser=not no_browser, echo=click.echo)
+    except ServeError as exc:
+        raise Stop(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("Đã dừng trang.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

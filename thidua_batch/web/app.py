@@ -1,0 +1,210 @@
+"""The Flask application: five pages (web.md), downloads, login and cross-site protection."""
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, abort, jsonify, redirect, render_template, request, send_file, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from ..config.campaign import Campaign
+from ..config.unit_template import build_workbook, quota_text, template_filename
+from ..documents.drafts import FEEDBACK_DIR
+from ..model.findings import SEVERITY_WORDS
+from ..model.results import REASON_WORDS
+from . import board
+from .folders import UPLOAD_SUFFIXES, inside, listing
+from .jobs import Runner
+from .uploads import receive
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS = {400: "Yêu cầu không hợp lệ.", 401: "Cần đăng nhập.", 403: "Không được phép.",
+          404: "Không có trang hay tệp này.", 405: "Trang này không nhận cách gửi đó.",
+          413: "Tệp gửi lên quá lớn so với giới hạn của chiến dịch."}
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    out: Path
+    campaign: Campaign
+    register: Path | None = None
+    password: str | None = None        # required (and then asked) when not on loopback
+    hosts: tuple[str, ...] = ()        # Host headers accepted ("127.0.0.1:8765"); empty = any
+
+
+def create_app(settings: Settings) -> Flask:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Strict", MAX_CONTENT_LENGTH=settings.campaign.limits.max_file_bytes * 21)
+    app.jinja_env.autoescape = True
+    live, runner = board.Live(), Runner()
+    app.extensions["thidua"] = (settings, live, runner)
+
+    @app.before_request
+    def guard():
+        if settings.hosts and request.host not in settings.hosts:   # a rebound DNS name reaching loopback
+            abort(400)
+        if settings.password and not session.get("ok") and request.endpoint not in ("login", "static"):
+            return redirect(url_for("login"))
+        if request.method == "POST":
+            sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token", "")
+            if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+                abort(403)
+
+    @app.after_request
+    def headers(response):
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.context_processor
+    def common():
+        if "csrf" not in session:
+            session["csrf"] = secrets.token_urlsafe(32)
+        return {"csrf": session["csrf"], "campaign": settings.campaign, "inbox": settings.inbox, "out": settings.out,
+                "severity_words": {s.value: w for s, w in SEVERITY_WORDS.items()}, "fmt_time": _fmt_time}
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code == 403 and request.method == "POST":
+            message = "Biểu mẫu đã cũ hoặc không gửi từ trang này. Tải lại trang rồi làm lại."
+        else:
+            message = ERRORS.get(exc.code or 500, "Có lỗi.")
+        return render_template("loi.html", code=exc.code, message=message), exc.code
+
+    @app.errorhandler(Exception)
+    def crash(exc: Exception):
+        app.logger.exception("page failed")
+        return render_template("loi.html", code=500, message="Có lỗi khi xử lý yêu cầu. Thử lại; nếu vẫn lỗi, "
+                               "chạy lệnh tương ứng trong cửa sổ dòng lệnh để xem thông báo."), 500
+
+    _routes(app, settings, live, runner)
+    return app
+
+
+def _fmt_time(moment: dt.datetime | None) -> str:
+    return moment.strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) -> None:
+    campaign = settings.campaign
+
+    def result():
+        return live.result(settings.inbox, campaign, settings.register)
+
+    @app.route("/dang-nhap", methods=["GET", "POST"])
+    def login():
+        wrong = False
+        if request.method == "POST":
+            if settings.password and hmac.compare_digest(request.form.get("password", ""), settings.password):
+                session["ok"] = True
+                return redirect(url_for("overview"))
+            wrong = True
+        return render_template("dang_nhap.html", wrong=wrong), 401 if wrong else 200
+
+    @app.get("/")
+    def overview():
+        now = result()
+        return render_template("tong_quan.html", rows=board.unit_rows(now), totals=board.totals(now),
+                               days_left=board.days_left(campaign), outputs=board.outputs(settings.out, now),
+                               running=runner.state.running)
+
+    @app.route("/nhan", methods=["GET", "POST"])
+    def upload():
+        uploads = []
+        if request.method == "POST":
+            files = [f for f in request.files.getlist("tep") if f and f.filename]
+            if not files:
+                return render_template("nhan.html", uploads=[], empty=True, suffixes=UPLOAD_SUFFIXES), 400
+            uploads = [receive(f.filename, f.read(), settings.inbox, campaign) for f in files]
+        return render_template("nhan.html", uploads=uploads, empty=False, suffixes=UPLOAD_SUFFIXES,
+                               reasons=REASON_WORDS), 200 if all(not u.refused for u in uploads) else 422
+
+    @app.get("/don-vi/<unit_id>")
+    def unit(unit_id: str):
+        now = result()
+        found = board.unit_of(now, unit_id)
+        if found is None:
+            abort(404)
+        letter = settings.out / FEEDBACK_DIR / f"{unit_id}.docx"
+        return render_template("don_vi.html", unit=found, words=board.STATUS[found.status],
+                               files=found.files, nominations=board.unit_nominations(now, unit_id),
+                               findings=board.unit_findings(now, found), reasons=REASON_WORDS,
+                               letter=f"{FEEDBACK_DIR}/{unit_id}.docx" if letter.is_file() else None,
+                               file_words=board.file_words, inbox_path=_inbox_file)
+
+    @app.get("/tong-hop")
+    def summary():
+        now = result()
+        return render_template("tong_hop.html", state=runner.state, files=[p.as_posix() for p in
+                               listing(settings.out)], outputs=board.outputs(settings.out, now))
+
+    @app.post("/tong-hop/chay")
+    def start():
+        started = runner.start(settings.inbox, settings.out, campaign, settings.register)
+        return redirect(url_for("summary", busy=None if started else 1))
+
+    @app.get("/tong-hop/tien-do")
+    def progress():
+        return jsonify(runner.state.to_dict())
+
+    @app.get("/mau")
+    def templates():
+        return render_template("mau.html", units=list(campaign.roster), quota_text=quota_text)
+
+    @app.get("/mau/<unit_id>.xlsx")
+    def template_file(unit_id: str):
+        unit = None if unit_id == "trang" else campaign.roster.get(unit_id)
+        if unit_id != "trang" and unit is None:
+            abort(404)
+        buffer = io.BytesIO()
+        build_workbook(campaign, unit).save(buffer)
+        buffer.seek(0)
+        return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=template_filename(unit))
+
+    @app.get("/tai/ho-so/<path:rel>")
+    def inbox_file(rel: str):
+        return _download(settings.inbox, rel)
+
+    @app.get("/tai/ket-qua/<path:rel>")
+    def out_file(rel: str):
+        return _download(settings.out, rel)
+
+    @app.get("/tai/ket-qua.zip")
+    def out_zip():
+        files = listing(settings.out)
+        if not files:
+            abort(404)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for rel in files:
+                archive.write(settings.out / rel, rel.as_posix())
+        buffer.seek(0)
+        return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name="ket-qua.zip")
+
+
+def _download(root: Path, rel: str):
+    path = inside(root, rel)
+    if path is None:
+        abort(404)
+    # Always a download, never shown in the page: nothing uploaded is ever served back as HTML.
+    return send_file(path, as_attachment=True, download_name=path.name, mimetype="application/octet-stream",
+                     max_age=0)
+
+
+def _inbox_file(display_path: str) -> str:
+    """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox"."""
+    for marker in (".eml/", ".mbox#"):
+        lower = display_path.lower()
+        if marker in lower:
+            return display_path[:lower.index(marker) + len(marker.rstrip("/#"))]
+    return display_path
+

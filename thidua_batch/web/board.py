@@ -1,0 +1,148 @@
+"""What the pages show, computed from the folders on each request (web.md: the page reads the
+folder, not a cache that can go stale). The batch result is kept only while the inbox is exactly
+the same files (names, sizes, times), so a file added from outside shows on the next request."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..batch import run_batch
+from ..config.campaign import Campaign
+from ..documents.outputs import REPORT
+from ..model.findings import Finding
+from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK,
+                             OVER_QUOTA, UNDER_QUOTA, UNUSABLE, BatchResult, FileResult, Nomination, UnitResult)
+from .folders import listing
+
+# web.md's words, and a colour each (the CSS class).
+STATUS = {OK: ("đạt", "ok"), HAS_ERRORS: ("có lỗi", "error"), OVER_QUOTA: ("vượt chỉ tiêu", "error"),
+          UNDER_QUOTA: ("chưa đủ", "warn"), MISSING: ("chưa gửi", "none"),
+          UNUSABLE: ("đã gửi nhưng chưa dùng được", "warn")}
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: str
+    name: str
+    status: str
+    words: str
+    colour: str
+    quota: str
+    submitted: str
+    in_decision: str
+    last_file: str
+    last_time: dt.datetime | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class Outputs:
+    built: dt.datetime | None      # report.json's generated_at
+    stale: bool                    # the inbox is not what that run read
+
+
+class Live:
+    """The batch result of the inbox as it is now; recomputed when any file changed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._result: BatchResult | None = None
+
+    def result(self, inbox: Path, campaign: Campaign, register: Path | None) -> BatchResult:
+        key = (_fingerprint(inbox), _stamp(register) if register else None, id(campaign))
+        with self._lock:
+            if key != self._key or self._result is None:
+                self._result = run_batch(inbox, campaign, register=register) if inbox.is_dir() else \
+                    run_batch(_empty_dir(inbox), campaign)
+                self._key = key
+            return self._result
+
+
+def _empty_dir(inbox: Path) -> Path:
+    inbox.mkdir(parents=True, exist_ok=True)
+    return inbox
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+        return stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return ()
+
+
+def _fingerprint(inbox: Path) -> tuple:
+    return tuple((str(rel), *_stamp(inbox / rel)) for rel in listing(inbox)) if inbox.is_dir() else ()
+
+
+def _counts(counts) -> str:
+    return f"{counts.collectives} + {counts.individuals}"
+
+
+def unit_rows(result: BatchResult) -> list[UnitRow]:
+    campaign = result.campaign
+    rows = []
+    for unit in result.units:
+        words, colour = STATUS[unit.status]
+        newest = max((f for f in unit.files if f.received_at), key=lambda f: f.received_at, default=None)
+        used = unit.file or newest
+        rows.append(UnitRow(unit.unit.id, unit.unit.name, unit.status, words, colour, _counts(unit.quota),
+                            _counts(unit.submitted) if unit.status != MISSING else "", _counts(unit.in_decision)
+                            if unit.status != MISSING else "", newest.path if newest else "",
+                            newest.received_at.astimezone(campaign.tz) if newest else None,
+                            bool(used and used.received_at and campaign.is_late(used.received_at))))
+    return rows
+
+
+def totals(result: BatchResult) -> dict:
+    units = result.units
+    return {"units": len(units), "sent": sum(1 for u in units if u.status != MISSING),
+            "ok": sum(1 for u in units if u.status == OK),
+            "collectives": len(result.nominations(COLLECTIVE)), "individuals": len(result.nominations(INDIVIDUAL)),
+            "collectives_in": len(result.in_decision(COLLECTIVE)),
+            "individuals_in": len(result.in_decision(INDIVIDUAL)),
+            "quota_collectives": sum(u.unit.collectives for u in units),
+            "quota_individuals": sum(u.unit.individuals for u in units)}
+
+
+def outputs(out: Path, result: BatchResult) -> Outputs:
+    """When the outputs were built, and whether the inbox is still what that run read (same files,
+    same bytes)."""
+    try:
+        report = json.loads((out / REPORT).read_text("utf-8"))
+        built = dt.datetime.fromisoformat(report["generated_at"])
+        then = {(f["path"], f.get("sha256")) for f in report["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return Outputs(None, False)
+    now = {(f.path, f.sha256) for f in result.files}
+    return Outputs(built, now != then)
+
+
+def days_left(campaign: Campaign, today: dt.date | None = None) -> int:
+    today = today or dt.datetime.now(campaign.tz).date()
+    return (campaign.deadline - today).days
+
+
+def unit_of(result: BatchResult, unit_id: str) -> UnitResult | None:
+    return next((u for u in result.units if u.unit.id == unit_id), None)
+
+
+def unit_nominations(result: BatchResult, unit_id: str) -> list[Nomination]:
+    return [n for kind in (COLLECTIVE, INDIVIDUAL) for n in result.all_nominations(kind) if n.unit == unit_id]
+
+
+def unit_findings(result: BatchResult, unit: UnitResult) -> list[Finding]:
+    paths = {f.path for f in unit.files}
+    return [f for f in result.findings if f.unit == unit.unit.id or f.file in paths]
+
+
+def file_words(file: FileResult) -> str:
+    return FILE_STATUS_WORDS.get(file.status, file.status)
+
+
+def is_accepted(file: FileResult) -> bool:
+    return file.status == ACCEPTED

@@ -1,0 +1,72 @@
+"""The page's only ways to the disk: safe names for uploads inside INBOX, downloads only from
+INBOX and OUT, and what changed since the last run."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+from ..common.atomic import write_bytes
+
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".eml", ".mbox", ".docx", ".doc")
+_DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)$", re.IGNORECASE)
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_SAVE_LOCK = threading.Lock()
+
+
+def safe_upload_name(name: str) -> str | None:
+    """The file name an upload is saved under: its own name, reduced to a plain Windows-safe file
+    name (no folder, no traversal, not hidden, not a device name), NFC. None when nothing is left."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = PurePosixPath(name.replace("\\", "/")).name          # "C:\\x\\..\\a.xlsx" → "a.xlsx"
+    name = _FORBIDDEN.sub("_", name).strip().rstrip(". ")
+    if not name or name.startswith(".") or name.startswith("~$") or name in (".", ".."):
+        return None
+    if _DEVICE.match(name.split(".", 1)[0].strip()):
+        return None
+    stem, suffix = os.path.splitext(name)
+    return stem[:150] + suffix.lower() if suffix else None
+
+
+def save_new(inbox: Path, name: str, data: bytes) -> Path:
+    """Save under NAME in INBOX, or "name (2).xlsx"... when taken: an upload never overwrites."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    stem, suffix = os.path.splitext(name)
+    with _SAVE_LOCK:
+        target, number = inbox / name, 2
+        while target.exists():
+            target = inbox / f"{stem} ({number}){suffix}"
+            number += 1
+        write_bytes(target, data)
+    return target
+
+
+def inside(root: Path, rel: str) -> Path | None:
+    """ROOT/REL when REL names a file inside ROOT; None for anything else (absolute, "..", "\\",
+    a drive, a hidden part, a link out of ROOT, a folder)."""
+    if not rel or "\\" in rel or "\x00" in rel or ":" in rel or rel.startswith("/"):
+        return None
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+        return None
+    try:
+        base = root.resolve()
+        path = (base / Path(*parts)).resolve()
+    except (OSError, ValueError):
+        return None
+    if base not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def listing(root: Path) -> list[Path]:
+    """Every visible file under ROOT, relative, in a stable order (temporary and hidden files left out)."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder, f).relative_to(root) for f in sorted(files) if not f.startswith((".", "~$"))]
+    return found
