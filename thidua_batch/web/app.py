@@ -43,6 +43,7 @@ def create_app(settings: Settings) -> Flask:
     app.config.update(SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", MAX_CONTENT_LENGTH=settings.campaign.limits.max_file_bytes * 21)
     app.jinja_env.autoescape = True
+    app.url_map.merge_slashes = False   # "//etc/passwd" is refused (404), not redirected
     live, runner = board.Live(), Runner()
     app.extensions["thidua"] = (settings, live, runner)
 
@@ -54,7 +55,7 @@ def create_app(settings: Settings) -> Flask:
             return redirect(url_for("login"))
         if request.method == "POST":
             sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token", "")
-            if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+            if not sent or not hmac.compare_digest(sent.encode(), session.get("csrf", "").encode()):
                 abort(403)
 
     @app.after_request
@@ -104,7 +105,8 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
     def login():
         wrong = False
         if request.method == "POST":
-            if settings.password and hmac.compare_digest(request.form.get("password", ""), settings.password):
+            typed = request.form.get("password", "").encode("utf-8")   # bytes: a Vietnamese password compares too
+            if settings.password and hmac.compare_digest(typed, settings.password.encode("utf-8")):
                 session["ok"] = True
                 return redirect(url_for("overview"))
             wrong = True
