@@ -4,7 +4,6 @@ with no terminal skills would do it. Screenshots go to tests/artifacts/web/ to b
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -63,7 +62,7 @@ def sample_files() -> list[Path]:
     return [p for p in walk(SAMPLES) if not p.name.startswith("~$")]
 
 
-def test_from_an_empty_inbox_to_the_downloaded_drafts_and_letters(site, page, tmp_path):
+def test_from_an_empty_inbox_to_the_downloaded_drafts_and_letters(site, page, tmp_path, monkeypatch):
     base, inbox, out = site
     page.goto(base + "/")
     assert page.locator("table.board tbody tr").count() == 11
@@ -90,15 +89,27 @@ def test_from_an_empty_inbox_to_the_downloaded_drafts_and_letters(site, page, tm
     shot(page, "3-tong-quan")
 
     page.locator("nav").get_by_role("link", name="Tổng hợp").click()
+    from thidua_batch.web import jobs
+    real, gate = jobs.run_batch, threading.Event()
+
+    def held(*args, **kwargs):      # the run waits until the page has been seen running
+        assert gate.wait(60)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(jobs, "run_batch", held)
     page.get_by_role("button", name="Tổng hợp").click()
+    page.wait_for_selector("progress")
+    assert "Đang tổng hợp: đã đọc 0/12 tệp" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Tổng hợp").is_disabled()
+    shot(page, "4a-dang-tong-hop")
+    gate.set()                      # the page's script polls the progress and reloads when the run ends
     page.wait_for_selector("text=Đã tổng hợp xong", timeout=120_000)
     shot(page, "4-tong-hop")
-    links = page.locator("ul.files a")
+    links = page.locator("table.files a")
     names = [links.nth(i).inner_text() for i in range(links.count())]
     assert "report.json" in names and "phan_hoi/tam-duong.docx" in names and len(names) >= 14
     for name in names:
         with page.expect_download() as info:
-            page.locator("ul.files a", has_text=name).first.click()
+            page.locator("table.files a", has_text=name).first.click()
         saved = tmp_path / "tai-ve" / name
         saved.parent.mkdir(parents=True, exist_ok=True)
         info.value.save_as(saved)
@@ -159,3 +170,52 @@ def test_drag_and_drop_saves_and_checks_the_file(site, page):
         page.dispatch_event("#drop", "drop", {"dataTransfer": handle})
     assert "Đã lưu thành" in page.locator("main").inner_text()
     assert (inbox / "Tam Đường kéo thả.xlsx").read_bytes() == data
+
+
+def test_a_remote_page_asks_for_the_password_first(tmp_path, page, monkeypatch):
+    inbox, out = tmp_path / "hop-thu", tmp_path / "output"
+    monkeypatch.setenv("THIDUA_WEB_PASSWORD", "Công đoàn 2020")
+    settings = settings_for(inbox, out, load_campaign(), None, "0.0.0.0", 0)   # as for another computer
+    port = free_port()
+    ready = threading.Event()
+    threading.Thread(target=serve, args=(settings, "127.0.0.1", port, False, lambda _t: None, ready),
+                     daemon=True).start()
+    assert ready.wait(10)
+    page.goto(f"http://127.0.0.1:{port}/tong-hop")
+    assert page.url.endswith("/dang-nhap?tiep=/tong-hop") and page.get_by_label("Mật khẩu").is_visible()
+    page.get_by_label("Mật khẩu").fill("sai")
+    page.get_by_role("button", name="Vào").click()
+    assert "Mật khẩu không đúng." in page.locator("main").inner_text()
+    shot(page, "9-dang-nhap")
+    page.get_by_label("Mật khẩu").fill("Công đoàn 2020")
+    page.get_by_role("button", name="Vào").click()
+    assert page.locator("h1").inner_text() == "Tổng hợp"          # back to the page asked for
+    page.locator("nav").get_by_role("link", name="Tổng quan").click()
+    assert page.locator("table.board tbody tr").count() == 11
+
+
+def test_a_file_over_the_campaigns_limit_is_refused_with_the_limit_in_words(tmp_path, page):
+    import dataclasses
+    campaign = load_campaign()
+    small = dataclasses.replace(campaign, limits=dataclasses.replace(campaign.limits, max_file_bytes=20_000))
+    inbox, out, port = tmp_path / "hop-thu", tmp_path / "output", free_port()
+    ready = threading.Event()
+    threading.Thread(target=serve, args=(settings_for(inbox, out, small, None, "127.0.0.1", port), "127.0.0.1", port,
+                                         False, lambda _t: None, ready), daemon=True).start()
+    assert ready.wait(10)
+    page.goto(f"http://127.0.0.1:{port}/nhan")
+    one = tmp_path / "mot tep lon.xlsx"           # over the limit of a file, under the limit of a form
+    one.write_bytes(b"PK" + os.urandom(100_000))
+    page.set_input_files("#tep", str(one))
+    page.get_by_role("button", name="Nhận và kiểm tra").click()
+    page.wait_for_load_state()
+    assert "quá giới hạn 20 KB một tệp" in page.locator("main").inner_text()
+    every = tmp_path / "ca hop thu.mbox"           # over the limit of the whole form: Werkzeug's 413, in words
+    every.write_bytes(b"From x\n" + os.urandom(600_000))
+    page.set_input_files("#tep", str(every))
+    page.get_by_role("button", name="Nhận và kiểm tra").click()
+    page.wait_for_load_state()
+    text = page.locator("main").inner_text()
+    assert "Lần gửi này quá lớn" in text and "Traceback" not in text, text
+    shot(page, "7b-qua-lon")
+    assert list(inbox.iterdir()) == []

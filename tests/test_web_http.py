@@ -205,13 +205,20 @@ def test_a_remote_host_needs_a_password_and_then_every_page_asks_for_it(folders,
     c = create_app(settings).test_client()
     for path in ("/", "/nhan", "/tong-hop", "/mau", "/mau/trang.xlsx", "/tai/ket-qua.zip", "/don-vi/tam-duong"):
         response = c.get(path)
-        assert response.status_code == 302 and response.headers["Location"].endswith("/dang-nhap"), path
+        location = response.headers["Location"]
+        assert response.status_code == 302 and location.split("?")[0].endswith("/dang-nhap"), path
+        assert location.endswith("/dang-nhap") if path == "/" else "tiep=" in location, path
     page = c.get("/dang-nhap").get_data(as_text=True)
     csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     wrong = c.post("/dang-nhap", data={"csrf": csrf, "password": "sai"})
     assert wrong.status_code == 401 and "Mật khẩu không đúng" in wrong.get_data(as_text=True)
-    assert c.post("/dang-nhap", data={"csrf": csrf, "password": "mật-khẩu-ban"}).status_code == 302
+    assert c.post("/dang-nhap?tiep=//evil.example/", data={"csrf": csrf, "password": "mật-khẩu-ban"}
+                  ).headers["Location"] == "/"                      # never back to another site
     assert c.get("/").status_code == 200
+    c2 = create_app(settings).test_client()
+    csrf2 = c2.get("/dang-nhap").get_data(as_text=True).split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    back = c2.post("/dang-nhap?tiep=/don-vi/tam-duong", data={"csrf": csrf2, "password": "mật-khẩu-ban"})
+    assert back.headers["Location"] == "/don-vi/tam-duong" and c2.get("/don-vi/tam-duong").status_code == 200
 
 
 def test_serve_command_refuses_a_remote_host_without_password(folders, monkeypatch):
@@ -223,3 +230,151 @@ def test_serve_command_refuses_a_remote_host_without_password(folders, monkeypat
     result = CliRunner().invoke(main, ["serve", "--inbox", str(inbox), "--out", str(out), "--host", "0.0.0.0",
                                        "--no-browser"])
     assert result.exit_code == 2 and "THIDUA_WEB_PASSWORD" in result.output
+
+
+def test_the_board_says_web_md_words_for_every_unit_status_of_the_model():
+    from thidua_batch.model import results
+    from thidua_batch.web.board import STATUS
+    statuses = {results.MISSING, results.UNUSABLE, results.HAS_ERRORS, results.OVER_QUOTA, results.UNDER_QUOTA,
+                results.OK}
+    assert set(STATUS) == statuses == set(results.STATUS_WORDS)
+    assert sorted(words for words, _colour in STATUS.values()) == sorted(
+        ["đạt", "có lỗi", "vượt chỉ tiêu", "chưa đủ", "chưa gửi", "đã gửi nhưng chưa dùng được"])
+
+
+@pytest.mark.parametrize("name", ["../../x.xlsx", "..\\..\\x.xlsx", "/tmp/x.xlsx", "C:\\Windows\\x.xlsx",
+                                  "%2e%2e%2fx.xlsx"])
+def test_an_upload_named_with_a_path_is_saved_inside_the_inbox_under_its_own_base_name(folders, tmp_path, name):
+    inbox, out = folders
+    data = (SAMPLES / "LDLD Tam Duong - de nghi khen thuong 2020.xlsx").read_bytes()
+    response = upload(client(inbox, out), name, data)
+    saved = list(inbox.iterdir())
+    if response.status_code == 422:
+        # Werkzeug reads "\\" in the quoted file name as an escape: "..\\..\\x.xlsx" arrives as "....x.xlsx",
+        # a hidden name, refused (browsers send the base name alone anyway).
+        assert "Tên tệp không dùng được" in response.get_data(as_text=True) and saved == []
+    else:
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert len(saved) == 1 and saved[0].read_bytes() == data
+        assert not set(saved[0].name) & set("/\\:") and saved[0].name.endswith("x.xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hộp thư", "kết quả"]
+    assert not any(p.name == "x.xlsx" for p in tmp_path.parent.iterdir())
+
+
+def test_wrong_method_too_large_and_a_crash_show_a_vietnamese_message_never_a_trace(folders, monkeypatch):
+    inbox, out = folders
+    c = client(inbox, out)
+    wrong = c.put("/nhan")
+    assert wrong.status_code == 405 and "Trang này không nhận cách gửi đó." in wrong.get_data(as_text=True)
+    assert c.post("/mau", data={"csrf": token(c)}).status_code == 405
+
+    small = dataclasses.replace(CAMPAIGN, limits=dataclasses.replace(CAMPAIGN.limits, max_file_bytes=1000))
+    s = create_app(Settings(inbox, out, small)).test_client()
+    huge = upload(s, "lon.xlsx", b"PK" + b"\0" * 40_000, token(s))
+    assert huge.status_code == 413 and "quá lớn" in huge.get_data(as_text=True)
+
+    from thidua_batch.web import board
+
+    def broken(_result):
+        raise RuntimeError("chi tiết nội bộ /srv/secret.py line 3")
+    monkeypatch.setattr(board, "unit_rows", broken)
+    crashed = c.get("/")
+    body = crashed.get_data(as_text=True)
+    assert crashed.status_code == 500 and "Có lỗi khi xử lý yêu cầu" in body
+    assert "Traceback" not in body and "RuntimeError" not in body and "secret" not in body
+    assert list(inbox.iterdir()) == []
+
+
+def test_the_run_button_runs_once_at_a_time_and_the_outputs_then_match_the_inbox(folders, monkeypatch):
+    from thidua_batch.web import jobs
+    inbox, out = folders
+    shutil.copy(SAMPLES / "LDLD Tam Duong - de nghi khen thuong 2020.xlsx", inbox)
+    real, gate = jobs.run_batch, threading.Event()
+
+    def slow(*args, **kwargs):
+        assert gate.wait(30)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(jobs, "run_batch", slow)
+    c = client(inbox, out)
+    csrf = token(c)
+    first = c.post("/tong-hop/chay", data={"csrf": csrf})
+    assert first.status_code == 302 and "busy" not in first.headers["Location"]
+    assert c.get("/tong-hop/tien-do").get_json()["running"] is True
+    page = c.get("/tong-hop").get_data(as_text=True)
+    assert "Đang tổng hợp" in page and '<noscript><meta http-equiv="refresh"' in page
+    second = c.post("/tong-hop/chay", data={"csrf": csrf})
+    assert "busy=1" in second.headers["Location"]
+    assert "Đang có một lần tổng hợp chạy" in c.get(second.headers["Location"]).get_data(as_text=True)
+    gate.set()
+    for _ in range(600):
+        state = c.get("/tong-hop/tien-do").get_json()
+        if not state["running"]:
+            break
+        threading.Event().wait(0.05)
+    assert state["running"] is False and state["error"] == "" and state["done"] == state["total"] == 1
+    assert (out / "report.json").is_file() and (out / "phan_hoi" / "tam-duong.docx").is_file()
+    assert "khớp với hộp hồ sơ" in c.get("/").get_data(as_text=True)
+    shutil.copy(SAMPLES / "Nam Nhun de nghi khen thuong nam 2020.xlsx", inbox)   # from outside the page
+    assert "đã cũ: hộp hồ sơ đã thay đổi" in c.get("/").get_data(as_text=True)
+
+
+def test_serve_prints_the_address_and_how_to_stop(folders):
+    inbox, out = folders
+    port, lines = free_port(), []
+    ready = threading.Event()
+    threading.Thread(target=serve, args=(settings_for(inbox, out, CAMPAIGN, None, "127.0.0.1", port), "127.0.0.1",
+                                         port, False, lines.append, ready), daemon=True).start()
+    assert ready.wait(10)
+    assert f"http://127.0.0.1:{port}/" in lines[0] and "Nhấn Ctrl+C để dừng." in lines
+    with pytest.raises(ServeError, match="cổng đang được chương trình khác dùng"):   # the port is taken now
+        serve(settings_for(inbox, out, CAMPAIGN, None, "127.0.0.1", port), "127.0.0.1", port, False, lines.append)
+
+
+def test_a_saved_mail_is_kept_whole_and_each_attachment_is_checked(folders):
+    from email.message import EmailMessage
+    inbox, out = folders
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "ldld.namnhun@example.vn", "ban.cspl@example.vn"
+    mail["Subject"], mail["Date"] = "Đề nghị khen thưởng", "Fri, 18 Dec 2020 09:00:00 +0700"
+    mail.set_content("Gửi Ban danh sách.")
+    data = (SAMPLES / "Nam Nhun de nghi khen thuong nam 2020.xlsx").read_bytes()
+    mail.add_attachment(data, maintype="application", subtype="octet-stream", filename="Nậm Nhùn.xlsx")
+    response = upload(client(inbox, out), "thư Nậm Nhùn.eml", mail.as_bytes())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    assert (inbox / "thư Nậm Nhùn.eml").read_bytes() == mail.as_bytes()
+    assert "<b>Nậm Nhùn.xlsx</b>: Đọc được" in page and "Liên đoàn Lao động huyện Nậm Nhùn" in page
+    assert "D10" in page and str(inbox) not in page.split("<footer>")[0]
+
+
+def test_save_new_takes_the_next_free_name_and_leaves_no_temporary_file(tmp_path):
+    from thidua_batch.web.folders import save_new
+    (tmp_path / "a.xlsx").write_bytes(b"one")
+    (tmp_path / "a (2).xlsx").mkdir()                  # a folder of that name is taken too
+    assert save_new(tmp_path, "a.xlsx", b"three").name == "a (3).xlsx"
+    assert (tmp_path / "a.xlsx").read_bytes() == b"one" and (tmp_path / "a (3).xlsx").read_bytes() == b"three"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a (2).xlsx", "a (3).xlsx", "a.xlsx"]
+
+
+def test_even_a_broken_page_template_answers_in_words(folders, monkeypatch):
+    inbox, out = folders
+    app = create_app(Settings(inbox, out, CAMPAIGN))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("template gone")
+    monkeypatch.setattr("thidua_batch.web.app.render_template", broken)
+    response = app.test_client().get("/khong-co")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Không có trang hay tệp này." in body and "template gone" not in body
+    assert app.test_client().get("/").status_code == 500
+
+
+@pytest.mark.parametrize("host, good, bad", [
+    ("127.0.0.1", "127.0.0.1", "evil.example"), ("localhost", "localhost", "evil.example"),
+    ("127.0.0.2", "127.0.0.2", "127.0.0.2.evil.example"), ("::1", "[::1]", "evil.example"),
+])
+def test_every_loopback_host_answers_its_own_name_only(folders, host, good, bad):
+    inbox, out = folders
+    c = create_app(settings_for(inbox, out, CAMPAIGN, None, host, 8765)).test_client()
+    assert c.get("/", headers={"Host": f"{good}:8765"}).status_code == 200
+    assert c.get("/", headers={"Host": f"{bad}:8765"}).status_code == 400

@@ -18,9 +18,9 @@ from ..documents.drafts import FEEDBACK_DIR
 from ..model.findings import SEVERITY_WORDS
 from ..model.results import REASON_WORDS
 from . import board
-from .folders import UPLOAD_SUFFIXES, inside, listing
+from .folders import UPLOAD_SUFFIXES, inbox_file_of, inside, listing
 from .jobs import Runner
-from .uploads import receive
+from .uploads import receive_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS = {400: "Yêu cầu không hợp lệ.", 401: "Cần đăng nhập.", 403: "Không được phép.",
@@ -52,7 +52,8 @@ def create_app(settings: Settings) -> Flask:
         if settings.hosts and request.host not in settings.hosts:   # a rebound DNS name reaching loopback
             abort(400)
         if settings.password and not session.get("ok") and request.endpoint not in ("login", "static"):
-            return redirect(url_for("login"))
+            wanted = request.full_path.rstrip("?") if request.method == "GET" else "/"
+            return redirect(url_for("login", tiep=wanted if wanted != "/" else None))
         if request.method == "POST":
             sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token", "")
             if not sent or not hmac.compare_digest(sent.encode(), session.get("csrf", "").encode()):
@@ -77,18 +78,44 @@ def create_app(settings: Settings) -> Flask:
     def http_error(exc: HTTPException):
         if exc.code == 403 and request.method == "POST":
             message = "Biểu mẫu đã cũ hoặc không gửi từ trang này. Tải lại trang rồi làm lại."
+        elif exc.code == 413:
+            message = (f"Lần gửi này quá lớn: mỗi lần gửi tối đa {_mb(app.config['MAX_CONTENT_LENGTH'])}, mỗi tệp "
+                       f"tối đa {_mb(settings.campaign.limits.max_file_bytes)} (giới hạn [limits] của chiến dịch). "
+                       "Chọn ít tệp hơn mỗi lần, hoặc chép tệp thẳng vào thư mục hồ sơ.")
         else:
             message = ERRORS.get(exc.code or 500, "Có lỗi.")
-        return render_template("loi.html", code=exc.code, message=message), exc.code
+        return _message_page(exc.code or 500, message)
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):
-        app.logger.exception("page failed")
-        return render_template("loi.html", code=500, message="Có lỗi khi xử lý yêu cầu. Thử lại; nếu vẫn lỗi, "
-                               "chạy lệnh tương ứng trong cửa sổ dòng lệnh để xem thông báo."), 500
+        app.logger.exception("page failed")     # the trace goes to the console window, never to the page
+        return _message_page(500, "Có lỗi khi xử lý yêu cầu. Thử lại; nếu vẫn lỗi, chạy lệnh tương ứng trong "
+                                  "cửa sổ dòng lệnh để xem thông báo.")
 
     _routes(app, settings, live, runner)
     return app
+
+
+def _message_page(code: int, message: str):
+    """The message page; if even that cannot be drawn (a broken template), a bare page in the same words."""
+    try:
+        return render_template("loi.html", code=code, message=message), code
+    except Exception:   # noqa: BLE001 - whatever broke, the answer is still words, not a trace
+        from markupsafe import escape
+        return (f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi</title>'
+                f"<h1>Không làm được</h1><p>{escape(message)}</p><p><a href=\"/\">Về trang Tổng quan</a></p></html>",
+                code, {"Content-Type": "text/html; charset=utf-8"})
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
+
+
+def _local(target: str) -> str:
+    """A page of this site to go back to after the login; anything else (another site, "//x") is dropped."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or any(ord(c) < 32 for c in target):
+        return ""
+    return target
 
 
 def _fmt_time(moment: dt.datetime | None) -> str:
@@ -108,7 +135,7 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
             typed = request.form.get("password", "").encode("utf-8")   # bytes: a Vietnamese password compares too
             if settings.password and hmac.compare_digest(typed, settings.password.encode("utf-8")):
                 session["ok"] = True
-                return redirect(url_for("overview"))
+                return redirect(_local(request.args.get("tiep", "")) or url_for("overview"))
             wrong = True
         return render_template("dang_nhap.html", wrong=wrong), 401 if wrong else 200
 
@@ -126,7 +153,7 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
             files = [f for f in request.files.getlist("tep") if f and f.filename]
             if not files:
                 return render_template("nhan.html", uploads=[], empty=True, suffixes=UPLOAD_SUFFIXES), 400
-            uploads = [receive(f.filename, f.read(), settings.inbox, campaign) for f in files]
+            uploads = [receive_file(f, settings.inbox, campaign) for f in files]
         return render_template("nhan.html", uploads=uploads, empty=False, suffixes=UPLOAD_SUFFIXES,
                                reasons=REASON_WORDS), 200 if all(not u.refused for u in uploads) else 422
 
@@ -137,17 +164,18 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
         if found is None:
             abort(404)
         letter = settings.out / FEEDBACK_DIR / f"{unit_id}.docx"
-        return render_template("don_vi.html", unit=found, words=board.STATUS[found.status],
+        row = next(r for r in board.unit_rows(now) if r.id == unit_id)
+        return render_template("don_vi.html", unit=found, row=row, words=board.STATUS[found.status],
                                files=found.files, nominations=board.unit_nominations(now, unit_id),
                                findings=board.unit_findings(now, found), reasons=REASON_WORDS,
                                letter=f"{FEEDBACK_DIR}/{unit_id}.docx" if letter.is_file() else None,
-                               file_words=board.file_words, inbox_path=_inbox_file)
+                               file_words=board.file_words, inbox_path=inbox_file_of)
 
     @app.get("/tong-hop")
     def summary():
         now = result()
-        return render_template("tong_hop.html", state=runner.state, files=[p.as_posix() for p in
-                               listing(settings.out)], outputs=board.outputs(settings.out, now))
+        return render_template("tong_hop.html", state=runner.state, files=board.output_files(settings.out, campaign),
+                               outputs=board.outputs(settings.out, now))
 
     @app.post("/tong-hop/chay")
     def start():
@@ -200,13 +228,4 @@ def _download(root: Path, rel: str):
     # Always a download, never shown in the page: nothing uploaded is ever served back as HTML.
     return send_file(path, as_attachment=True, download_name=path.name, mimetype="application/octet-stream",
                      max_age=0)
-
-
-def _inbox_file(display_path: str) -> str:
-    """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox"."""
-    for marker in (".eml/", ".mbox#"):
-        lower = display_path.lower()
-        if marker in lower:
-            return display_path[:lower.index(marker) + len(marker.rstrip("/#"))]
-    return display_path
 

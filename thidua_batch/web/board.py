@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ..batch import run_batch
 from ..config.campaign import Campaign
+from ..documents.consolidated import FILE_NAME as CONSOLIDATED
+from ..documents.drafts import DECISION_FILE, FEEDBACK_DIR, SUBMISSION_FILE
 from ..documents.outputs import REPORT
 from ..model.findings import Finding
 from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK,
@@ -36,6 +38,35 @@ class UnitRow:
     last_file: str
     last_time: dt.datetime | None
     late: bool
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    rel: str                       # inside OUT, "/"-separated: the download link
+    words: str                     # what it is, for the officer
+    size: str
+    written: dt.datetime
+
+
+_OUTPUT_WORDS = {DECISION_FILE: "Dự thảo quyết định khen thưởng (Word)", SUBMISSION_FILE: "Dự thảo tờ trình (Word)",
+                 CONSOLIDATED: "Bảng tổng hợp khen thưởng (Excel)", REPORT: "Báo cáo cho máy đọc (JSON)"}
+
+
+def output_files(out: Path, campaign: Campaign) -> list[OutputFile]:
+    """Every file in OUT as it is now, the drafts first, then the letters, then the rest."""
+    rows = []
+    for rel in listing(out):
+        try:
+            stat = (out / rel).stat()
+        except OSError:
+            continue
+        name = rel.as_posix()
+        unit = campaign.roster.get(rel.stem) if rel.parent.as_posix() == FEEDBACK_DIR else None
+        words = _OUTPUT_WORDS.get(name) or (f"Thư phản hồi gửi {unit.name} (Word)" if unit else "")
+        size = f"{stat.st_size / 1024:.0f} KB" if stat.st_size >= 1024 else f"{stat.st_size} byte"
+        rows.append(OutputFile(name, words, size, dt.datetime.fromtimestamp(stat.st_mtime, campaign.tz)))
+    order = {name: i for i, name in enumerate(_OUTPUT_WORDS)}
+    return sorted(rows, key=lambda r: (order.get(r.rel, len(order)), not r.rel.startswith(FEEDBACK_DIR + "/"), r.rel))
 
 
 @dataclass(frozen=True)

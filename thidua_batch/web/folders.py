@@ -2,13 +2,14 @@
 INBOX and OUT, and what changed since the last run."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import tempfile
 import threading
 import unicodedata
 from pathlib import Path, PurePosixPath
 
-from ..common.atomic import write_bytes
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".eml", ".mbox", ".docx", ".doc")
 _DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)$", re.IGNORECASE)
@@ -31,16 +32,47 @@ def safe_upload_name(name: str) -> str | None:
 
 
 def save_new(inbox: Path, name: str, data: bytes) -> Path:
-    """Save under NAME in INBOX, or "name (2).xlsx"... when taken: an upload never overwrites."""
+    """Save under NAME in INBOX, or "name (2).xlsx"... when taken: an upload never overwrites, not
+    even a file that arrives from outside (a mail fetch) at the same moment. The bytes are written
+    under a hidden temporary name first, then given the final name only if it is free."""
     inbox.mkdir(parents=True, exist_ok=True)
     stem, suffix = os.path.splitext(name)
     with _SAVE_LOCK:
-        target, number = inbox / name, 2
-        while target.exists():
-            target = inbox / f"{stem} ({number}){suffix}"
-            number += 1
-        write_bytes(target, data)
-    return target
+        fd, tmp = tempfile.mkstemp(prefix=".tai-len.", suffix=".tmp", dir=inbox)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            number = 1
+            while True:
+                target = inbox / (name if number == 1 else f"{stem} ({number}){suffix}")
+                if _place(Path(tmp), target, data):
+                    return target
+                number += 1
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def _place(tmp: Path, target: Path, data: bytes) -> bool:
+    """Give TMP's bytes the name TARGET unless that name is taken; never replaces anything."""
+    try:
+        if os.name == "nt":
+            os.rename(tmp, target)        # Windows' rename refuses an existing name
+        else:
+            os.link(tmp, target)          # POSIX rename would replace; a hard link refuses
+        return True
+    except FileExistsError:
+        return False
+    except OSError:                       # a file system without hard links: create exclusively
+        try:
+            with open(target, "xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            return False
+        return True
 
 
 def inside(root: Path, rel: str) -> Path | None:
@@ -70,3 +102,12 @@ def listing(root: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(folder, f).relative_to(root) for f in sorted(files) if not f.startswith((".", "~$"))]
     return found
+
+
+def inbox_file_of(display_path: str) -> str:
+    """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox"."""
+    lower = display_path.lower()
+    for marker in (".eml/", ".mbox#"):
+        if marker in lower:
+            return display_path[:lower.index(marker) + len(marker.rstrip("/#"))]
+    return display_path

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..batch import run_batch
 from ..config.campaign import Campaign
 from ..documents.outputs import write_outputs
 from ..intake.inbox import walk
+from .folders import inbox_file_of
 
 
 @dataclass
@@ -22,9 +23,11 @@ class RunState:
     error: str = ""
     written: int = 0
     valid: bool | None = None
+    writing: bool = False          # reading done, the outputs being written
+    seen: set[str] = field(default_factory=set, repr=False)   # inbox files read so far
 
     def to_dict(self) -> dict:
-        return {"running": self.running, "done": self.done, "total": self.total, "error": self.error,
+        return {"running": self.running, "writing": self.writing, "done": self.done, "total": self.total, "error": self.error,
                 "written": self.written, "finished": self.finished.isoformat() if self.finished else None}
 
 
@@ -47,7 +50,8 @@ class Runner:
     def _run(self, inbox: Path, out: Path, campaign: Campaign, register: Path | None) -> None:
         state = self.state
         try:
-            result = run_batch(inbox, campaign, progress=lambda _path: self._step(state), register=register)
+            result = run_batch(inbox, campaign, progress=lambda path: self._step(state, path), register=register)
+            state.writing = True
             state.written = len(write_outputs(result, out))
             state.valid = result.valid
         except Exception as exc:   # shown on the page in words, never as a trace
@@ -57,5 +61,7 @@ class Runner:
             state.running = False
 
     @staticmethod
-    def _step(state: RunState) -> None:
-        state.done += 1
+    def _step(state: RunState, path: str) -> None:
+        # One step per inbox file: a mailbox gives one item per message and attachment.
+        state.seen.add(inbox_file_of(path))
+        state.done = min(len(state.seen), state.total or len(state.seen))

@@ -2,7 +2,10 @@
 officer's default browser. Werkzeug's threaded server: no fork, no signals, the same on Windows."""
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import socket
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -31,18 +34,22 @@ def settings_for(inbox: Path, out: Path, campaign: Campaign, register: Path | No
     out.mkdir(parents=True, exist_ok=True)
     if inbox.resolve() == out.resolve() or inbox.resolve() in out.resolve().parents:
         raise ServeError("Thư mục kết quả (--out) không được nằm trong thư mục hồ sơ (--inbox).")
-    hosts = (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}") if is_loopback(host) else ()
+    names = ("127.0.0.1", "localhost", "[::1]", _url_host(host.strip("[]")))
+    hosts = tuple(dict.fromkeys(f"{name}:{port}" for name in names)) if is_loopback(host) else ()
     return Settings(inbox, out, campaign, register, password if not is_loopback(host) else None, hosts)
 
 
 def serve(settings: Settings, host: str, port: int, open_browser: bool = True,
           echo: Callable[[str], None] = print, ready: threading.Event | None = None) -> None:
+    taken = _bind_problem(host, port)
+    if taken is not None:
+        raise _port_error(host, port, taken)
     try:
         server = make_server(host, port, create_app(settings), threaded=True)
-    except OSError as exc:
-        raise ServeError(f"Không mở được cổng {port} trên {host}: {exc.strerror or exc}. "
-                         "Dùng --port với số khác.") from None
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    except (OSError, SystemExit) as exc:   # Werkzeug prints its own English line and exits when it cannot bind
+        raise _port_error(host, port, exc) from None
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)   # no line per request in the officer's window
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]") else _url_host(host.strip("[]"))
     address = f"http://{shown}:{server.port}/"
     echo(f"Trang làm việc: {address}")
     echo(f"Hồ sơ: {settings.inbox}   Kết quả: {settings.out}")
@@ -52,6 +59,43 @@ def serve(settings: Settings, host: str, port: int, open_browser: bool = True,
     if ready:
         ready.set()
     try:
-        server.serve_forever()
+        server.serve_forever()          # Werkzeug's: returns on Ctrl+C
     finally:
         server.server_close()
+    echo("Đã dừng trang.")
+
+
+def _url_host(host: str) -> str:
+    """A host as written in an address: an IPv6 one in brackets."""
+    return f"[{host}]" if ":" in host else host
+
+
+def _port_error(host: str, port: int, exc: BaseException) -> ServeError:
+    code = getattr(exc, "errno", None)
+    if code in (errno.EADDRINUSE, 10048) or isinstance(exc, SystemExit):      # 10048: WSAEADDRINUSE
+        why = "cổng đang được chương trình khác dùng (có thể trang đã mở ở một cửa sổ lệnh khác)"
+    elif code in (errno.EACCES, 10013):                                          # 10013: WSAEACCES
+        why = "máy không cho dùng cổng này"
+    elif code == errno.EADDRNOTAVAIL or code == 10049:
+        why = "máy này không có địa chỉ đó"
+    else:
+        why = getattr(exc, "strerror", None) or str(exc)
+    return ServeError(f"Không mở được trang ở {host}:{port}: {why}. Dùng --port với số khác, ví dụ --port {port + 1}.")
+
+
+def _bind_problem(host: str, port: int) -> OSError | None:
+    """Why HOST:PORT cannot be listened on, asked before Werkzeug, which would print English and exit."""
+    if port == 0:
+        return None
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as exc:
+        return OSError(getattr(exc, "errno", None), f"không hiểu địa chỉ “{host}”")
+    with socket.socket(family, kind, proto) as probe:
+        if os.name != "nt":   # as the server will: a port left in TIME_WAIT is free on POSIX
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc
+    return None

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from werkzeug.datastructures import FileStorage
 
 from ..batch import check_paths
 from ..config.campaign import Campaign
@@ -26,6 +29,26 @@ class Upload:
     results: list[FileResult] = field(default_factory=list)
 
 
+def receive_file(storage: FileStorage, inbox: Path, campaign: Campaign) -> Upload:
+    """One file of the form: its size is measured before its bytes are read into memory."""
+    stream = storage.stream
+    try:
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
+        stream.seek(0)
+    except (OSError, AttributeError, ValueError):
+        size = None
+    if size is not None and size > campaign.limits.max_file_bytes:
+        return Upload(storage.filename or "", refused=_too_big(size, campaign.limits.max_file_bytes))
+    return receive(storage.filename or "", storage.read(), inbox, campaign)
+
+
+def _too_big(size: int, limit: int) -> str:
+    def words(n: int) -> str:
+        return f"{n / 2**20:.1f} MB".replace(".0 MB", " MB") if n >= 2**20 else f"{max(1, round(n / 1024))} KB"
+    return f"Tệp lớn {words(size)}, quá giới hạn {words(limit)} một tệp của chiến dịch (mục [limits])."
+
+
 def receive(name: str, data: bytes, inbox: Path, campaign: Campaign) -> Upload:
     upload = Upload(name)
     safe = safe_upload_name(name)
@@ -39,7 +62,7 @@ def receive(name: str, data: bytes, inbox: Path, campaign: Campaign) -> Upload:
         return upload
     limit = campaign.limits.max_file_bytes
     if len(data) > limit:
-        upload.refused = f"Tệp lớn {len(data) / 2**20:.1f} MB, quá giới hạn {limit / 2**20:.0f} MB của chiến dịch."
+        upload.refused = _too_big(len(data), limit)
         return upload
     problem = _problem(data, suffix, campaign)
     if problem:
