@@ -23,13 +23,14 @@ from . import papers
 from .budget import write_budget
 from .config import EXAMPLE_FILE, Conference, ConferenceError, example_text, load_conference, parse_conference
 from .context import AgendaContext, DiscussionContext, InvitationsContext, PledgeContext, ScriptContext
-from .delegates import DELEGATES_FILE, Delegate, Problem, flatten, read_delegates, write_delegates_template
+from ..model.findings import Finding, flatten
+from .delegates import DELEGATES_FILE, Delegate, read_delegates, write_delegates_template
 from .files import (AGENDA_FILE, AGENDA_TPL, BUDGET_FILE, DELEGATES_LIST_FILE, DISCUSSION_FILE, DISCUSSION_TPL,
                     INVITATION_TPL, INVITATIONS_DIR, INVITATIONS_FILE, PLEDGE_TPL, SCRIPT_FILE, SCRIPT_TPL,
                     TEMPLATES_DIR, pledge_file)
 from .workbooks import write_delegates_list
 
-__all__ = ["BuildResult", "Conference", "ConferenceError", "Delegate", "Problem", "TEMPLATES", "WordTemplateError",
+__all__ = ["BuildResult", "Conference", "ConferenceError", "Delegate", "TEMPLATES", "WordTemplateError",
            "build_conference", "check_templates", "flatten", "load_conference", "parse_conference",
            "write_conference_template"]
 
@@ -41,11 +42,11 @@ TEMPLATES = TemplateSet(TEMPLATES_DIR, {INVITATION_TPL: InvitationsContext, AGEN
 @dataclass(frozen=True)
 class BuildResult:
     paths: list[Path]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)   # findings with conference codes
 
     @property
     def valid(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not any(p.is_error for p in self.problems)
 
 
 def check_templates(templates_dir: str | Path | None = None) -> None:
@@ -87,7 +88,7 @@ def build_conference(conference: Conference, delegates_path: Path, out_dir: Path
     script = papers.script(conference, ordered, talks, khoi)
     problems += talk_problems + script.problems
     if not ordered:
-        problems.append(Problem("decisions-missing", "warning",
+        problems.append(Finding("decisions-missing",
                                 f"Sổ khen thưởng chưa có quyết định nào của năm {conference.year}: kịch bản chưa có "
                                 "phần công bố khen thưởng."))
 

@@ -19,7 +19,8 @@ from ..common.atomic import atomic_path
 from ..common.text import clean, fold, label_key_ascii
 from ..config.campaign import Campaign
 # The units' template's look: same font, fills and dropdown prompts.
-from ..config.unit_template import _BORDER, _HEADER_FILL, _INPUT_FILL, _font, _list_validation
+from ..config.unit_template import BORDER, HEADER_FILL, INPUT_FILL, font, list_validation
+from ..model.findings import Finding
 from ..intake.grid import column_letter, ref
 from .config import Conference, ConferenceError
 
@@ -58,28 +59,6 @@ COLUMNS = (
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A problem in an input (frictionless-style finding): a code, where it is, what to do."""
-
-    code: str           # "delegate-duplicate", "required-missing", "invalid-value", "certificate-unnumbered"…
-    severity: str       # "error" | "warning" | "info"
-    message: str        # Vietnamese
-    file: str | None = None
-    sheet: str | None = None
-    cell: str | None = None
-    value: str | None = None
-
-    @property
-    def place(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or "")
-
-
-def flatten(problems) -> list[tuple[str, str | None, str | None]]:
-    """(code, sheet, cell) rows: what tests assert on."""
-    return [(p.code, p.sheet, p.cell) for p in problems]
-
-
-@dataclass(frozen=True)
 class Delegate:
     group: str
     name: str               # "" for an organisation invited as such
@@ -107,22 +86,22 @@ def write_delegates_template(conference: Conference, campaign: Campaign, path: P
     ws.title = SHEET
     lists = wb.create_sheet(SHEET_LISTS)
     names = _write_lists(wb, lists, conference, campaign)
-    ws.cell(1, 1, f"DANH SÁCH ĐẠI BIỂU DỰ {conference.name.upper()}").font = _font(13, bold=True)
+    ws.cell(1, 1, f"DANH SÁCH ĐẠI BIỂU DỰ {conference.name.upper()}").font = font(13, bold=True)
     ws.cell(2, 1, "Mỗi dòng một đại biểu. Cột có dấu * là bắt buộc; “Họ và tên” bắt buộc khi mời đích danh. "
                   "Mời cơ quan: một giấy mời cho cơ quan, không cần họ tên. “Mã đơn vị”: chỉ ghi khi là "
-                  "đơn vị trong danh sách đơn vị.").font = _font(11, italic=True, color="595959")
+                  "đơn vị trong danh sách đơn vị.").font = font(11, italic=True, color="595959")
     h = HEADER_ROW
     ws.row_dimensions[h].height = 36
     for c, column in enumerate(COLUMNS):
         cell = ws.cell(h, c + 1, column.label + (" *" if column.required else ""))
-        cell.font = _font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
+        cell.font = font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[column_letter(c)].width = column.width
         for r in range(h + 1, h + 1 + DATA_ROWS):
             data = ws.cell(r, c + 1)
-            data.font = _font()
+            data.font = font()
             if column.key in ("phone",):
                 data.number_format = "@"
         dropdown = {"group": ("ds_nhom", "Nhóm", "Chọn nhóm đại biểu."),
@@ -133,13 +112,13 @@ def write_delegates_template(conference: Conference, campaign: Campaign, path: P
         if column.key in dropdown:
             name, title, prompt = dropdown[column.key]
             assert name in names
-            dv = _list_validation(name, title, prompt)
+            dv = list_validation(name, title, prompt)
             dv.add(f"{column_letter(c)}{h + 1}:{column_letter(c)}{h + DATA_ROWS}")
             ws.add_data_validation(dv)
     for r in range(h + 1, h + 21):
         for c in range(len(COLUMNS)):
-            ws.cell(r, c + 1).fill = _INPUT_FILL
-            ws.cell(r, c + 1).border = _BORDER
+            ws.cell(r, c + 1).fill = INPUT_FILL
+            ws.cell(r, c + 1).border = BORDER
     ws.freeze_panes = f"A{h + 1}"
     ws.print_title_rows = f"{h}:{h}"
     ws.page_setup.orientation = "landscape"
@@ -174,7 +153,7 @@ def _write_lists(wb: Workbook, ws, conference: Conference, campaign: Campaign) -
 
 # ---------------------------------------------------------------- reading
 
-def read_delegates(path: Path, conference: Conference, campaign: Campaign) -> tuple[list[Delegate], list[Problem]]:
+def read_delegates(path: Path, conference: Conference, campaign: Campaign) -> tuple[list[Delegate], list[Finding]]:
     """The delegates as listed (duplicates not yet merged) and the problems of each row.
 
     A file that cannot be opened, or without the sheet or its required columns, raises
@@ -204,8 +183,9 @@ def read_delegates(path: Path, conference: Conference, campaign: Campaign) -> tu
             continue
         at = {k: ref(r, c) for k, c in where.items()}
 
-        def problem(code: str, key: str, message: str, severity: str = "error") -> None:
-            problems.append(Problem(code, severity, message, file, sheet, at.get(key, ref(r, 0)), values.get(key)))
+        def problem(code: str, key: str, message: str) -> None:
+            problems.append(Finding(code, message, file=file, sheet=sheet, cell=at.get(key, ref(r, 0)),
+                                    value=values.get(key)))
 
         usable = True
         group = groups.get(fold(values["group"]))

@@ -15,7 +15,8 @@ from ..register.model import COLLECTIVE, INDIVIDUAL, Decision
 from .config import AWARDS, DISCUSSION, PLEDGES, Conference
 from .context import (AgendaRow, ConferenceInfo, DiscussionRow, HeaderInfo, Invitation, IssueInfo, KhoiInfo,
                       MemberRow, ScriptDecision, ScriptRow, SignatureCell, SignatureRow)
-from .delegates import Delegate, Problem
+from ..model.findings import Finding
+from .delegates import Delegate
 from .files import pledge_file
 
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -85,11 +86,11 @@ def honoured_delegates(conference: Conference, decisions: list[Decision]) -> lis
 
 
 def merge_delegates(conference: Conference, listed: list[Delegate], honoured: list[Delegate]
-                    ) -> tuple[list[Delegate], list[Problem]]:
+                    ) -> tuple[list[Delegate], list[Finding]]:
     """One entry per delegate, ordered by group, rank, then as listed. A row repeating an earlier one
     (same name and organisation) is reported once and dropped; an honoured person already listed by
     the Văn phòng is not added twice."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     kept: dict[tuple[str, str], Delegate] = {}
     for d in listed:
         key = (fold(d.name), fold(d.organisation))
@@ -98,9 +99,9 @@ def merge_delegates(conference: Conference, listed: list[Delegate], honoured: li
             file, place = d.source.split(", ", 1)
             sheet, cell = place.split("!")
             who = d.name or d.organisation
-            problems.append(Problem("delegate-duplicate", "warning",
+            problems.append(Finding("delegate-duplicate",
                                     f"“{who}” ({d.organisation}) đã có ở {first.source.split(', ', 1)[1]}: "
-                                    "chỉ mời một lần.", file, sheet, cell, who))
+                                    "chỉ mời một lần.", file=file, sheet=sheet, cell=cell, value=who))
             continue
         kept[key] = d
     names = {(fold(d.name), d.unit_id) for d in kept.values() if d.name and d.unit_id}
@@ -162,14 +163,14 @@ def agenda_rows(conference: Conference) -> list[AgendaRow]:
 class Script:
     decisions: list[ScriptDecision]
     rows: list[ScriptRow]
-    problems: list[Problem]
+    problems: list[Finding]
 
 
 def script(conference: Conference, decisions: list[Decision], discussion: list[DiscussionRow],
            khoi: list[KhoiInfo]) -> Script:
     rows: list[ScriptRow] = []
     infos: list[ScriptDecision] = []
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     batch_no = 0
     for n, item in enumerate(conference.agenda, 1):
         introducer = item.introducer
@@ -206,7 +207,7 @@ def _intro(item: str, presenter: str) -> str:
 
 
 def _decision_block(conference: Conference, decision: Decision, batch_no: int
-                    ) -> tuple[list[ScriptRow], int, ScriptDecision, list[Problem]]:
+                    ) -> tuple[list[ScriptRow], int, ScriptDecision, list[Finding]]:
     awardees = sorted(decision.awardees, key=lambda a: a.order)   # annex order = calling order = tray order
     collectives = sum(a.kind == COLLECTIVE for a in awardees)
     individuals = len(awardees) - collectives
@@ -235,7 +236,7 @@ def _decision_block(conference: Conference, decision: Decision, batch_no: int
     problems = []
     unnumbered = [a for a in awardees if not a.certificate_no]
     if unnumbered:
-        problems.append(Problem("certificate-unnumbered", "warning",
+        problems.append(Finding("certificate-unnumbered",
                                 f"Quyết định số {decision.number}: {len(unnumbered)} bằng chưa có số (chưa in bằng "
                                 "lệnh certificates); khay xếp theo số thứ tự trong danh sách kèm quyết định.",
                                 value=decision.number))
@@ -254,7 +255,7 @@ def _called(a) -> str:
 # ---------------------------------------------------------------- tham luận
 
 def discussion(conference: Conference, campaign: Campaign, files: list[FileResult], delegates: list[Delegate]
-               ) -> tuple[list[DiscussionRow], list[str], list[Problem]]:
+               ) -> tuple[list[DiscussionRow], list[str], list[Finding]]:
     """Who speaks, in order: the units the file names (else every unit that gave a topic, roster order);
     the topic and contact from the unit's accepted file."""
     by_unit: dict[str, FileResult] = {}
@@ -271,7 +272,7 @@ def discussion(conference: Conference, campaign: Campaign, files: list[FileResul
             if conference.discussion_units or f is not None:
                 missing.append(unit.name)
                 if conference.discussion_units:
-                    problems.append(Problem("topic-missing", "warning",
+                    problems.append(Finding("topic-missing",
                                             f"{unit.name} được phân công tham luận nhưng chưa gửi “Chủ đề tham luận”.",
                                             file=f.path if f else None, sheet=f.unit_sheet if f else None,
                                             value=unit_id))

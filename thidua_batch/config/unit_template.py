@@ -30,9 +30,9 @@ DATE_FORMAT = "dd/mm/yyyy"
 FONT = "Times New Roman"
 
 _THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 _UNLOCKED = Protection(locked=False)
 
 
@@ -97,7 +97,7 @@ def build_workbook(campaign: Campaign, unit: Unit | None = None) -> Workbook:
 
 # --- helpers ---------------------------------------------------------------
 
-def _font(size: int = 12, bold: bool = False, italic: bool = False, color: str | None = None) -> Font:
+def font(size: int = 12, bold: bool = False, italic: bool = False, color: str | None = None) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic, color=color)
 
 
@@ -126,7 +126,7 @@ def _protect(ws: Worksheet) -> None:
     p.scenarios = True
 
 
-def _list_validation(name: str, prompt_title: str, prompt: str) -> DataValidation:
+def list_validation(name: str, prompt_title: str, prompt: str) -> DataValidation:
     dv = DataValidation(type="list", formula1=name, allow_blank=True, showDropDown=False)
     dv.promptTitle, dv.prompt = prompt_title, prompt
     dv.errorTitle = "Giá trị không có trong danh sách"
@@ -154,7 +154,7 @@ def _write_lists(wb: Workbook, ws: Worksheet, campaign: Campaign, unit: Unit | N
     )
     for column, name, title, items in lists:
         ws[f"{column}1"] = title
-        ws[f"{column}1"].font = _font(bold=True)
+        ws[f"{column}1"].font = font(bold=True)
         for i, item in enumerate(items, start=2):
             ws[f"{column}{i}"] = item
         ref = f"'{ws.title}'!${column}$2:${column}${len(items) + 1}"
@@ -182,7 +182,7 @@ def _write_guide(ws: Worksheet, campaign: Campaign, unit: Unit | None) -> None:
         row += gap
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         cell = ws.cell(row, 1, text)
-        cell.font = _font(size, bold, italic, color)
+        cell.font = font(size, bold, italic, color)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         # merged cells do not grow to fit wrapped text: give long lines room
         lines = max(1, -(-len(text) // 140))
@@ -230,9 +230,9 @@ def _write_guide(ws: Worksheet, campaign: Campaign, unit: Unit | None) -> None:
     line("Ý NGHĨA CÁC CỘT", size=13, bold=True, gap=1)
     for col, title in enumerate(("Trang", "Cột / Thông tin", "Bắt buộc", "Cách ghi"), start=1):
         cell = ws.cell(row, col, title)
-        cell.font = _font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
+        cell.font = font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
     row += 1
     sections = ((schema.SHEET_UNIT, schema.UNIT_FIELDS),
                 (schema.SHEET_COLLECTIVES, schema.COLLECTIVE_FIELDS),
@@ -242,8 +242,8 @@ def _write_guide(ws: Worksheet, campaign: Campaign, unit: Unit | None) -> None:
             values = (sheet, field.label, "Có (*)" if field.required else "", field.help)
             for col, value in enumerate(values, start=1):
                 cell = ws.cell(row, col, value)
-                cell.font = _font(bold=(col == 2 and field.required))
-                cell.border = _BORDER
+                cell.font = font(bold=(col == 2 and field.required))
+                cell.border = BORDER
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
     line("Xin cảm ơn sự phối hợp của các đơn vị.", italic=True, gap=1)
@@ -265,9 +265,9 @@ def _print_and_protect(ws: Worksheet, orientation: str) -> None:
 def _write_unit_sheet(ws: Worksheet, unit: Unit | None) -> None:
     for col, title in enumerate(("Thông tin", "Giá trị", "Hướng dẫn"), start=1):
         cell = ws.cell(1, col, title)
-        cell.font = _font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
+        cell.font = font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 45
@@ -282,26 +282,26 @@ def _write_unit_sheet(ws: Worksheet, unit: Unit | None) -> None:
 
     for row, field in enumerate(schema.UNIT_FIELDS, start=2):
         label = ws.cell(row, 1, header_text(field))
-        label.font = _font(bold=field.required)
-        label.border = _BORDER
+        label.font = font(bold=field.required)
+        label.border = BORDER
         label.alignment = Alignment(vertical="center")
         value = ws.cell(row, 2)
-        value.font = _font()
-        value.border = _BORDER
-        value.fill = _INPUT_FILL
+        value.font = font()
+        value.border = BORDER
+        value.fill = INPUT_FILL
         value.protection = _UNLOCKED
         value.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
         hint = ws.cell(row, 3, field.help)
-        hint.font = _font(11, italic=True, color="595959")
+        hint.font = font(11, italic=True, color="595959")
         hint.alignment = Alignment(vertical="center", wrap_text=True)
         ref = f"B{row}"
         if field.kind is Kind.UNIT:
-            validation("unit", lambda: _list_validation(schema.NAME_UNITS, "Đơn vị đề nghị",
+            validation("unit", lambda: list_validation(schema.NAME_UNITS, "Đơn vị đề nghị",
                                                         "Chọn tên đơn vị trong danh sách.")).add(ref)
             if unit is not None:
                 value.value = unit.name
         elif field.kind is Kind.YES_NO:
-            validation("yes-no", lambda: _list_validation(schema.NAME_YES_NO, "Có/Không",
+            validation("yes-no", lambda: list_validation(schema.NAME_YES_NO, "Có/Không",
                                                           "Chọn Có hoặc Không.")).add(ref)
         elif field.kind is Kind.DATE:
             value.number_format = DATE_FORMAT
@@ -338,34 +338,34 @@ def _write_nomination_sheet(ws: Worksheet, fields: tuple[Field, ...], title: str
                             years: tuple[int, int]) -> None:
     h = HEADER_ROW
     last_col = get_column_letter(len(fields))
-    ws.cell(1, 1, title).font = _font(13, bold=True)
+    ws.cell(1, 1, title).font = font(13, bold=True)
     ws.cell(2, 1, "Mỗi dòng một đề nghị. Cột có dấu * là bắt buộc. "
-                  "Xem trang “Hướng dẫn” trước khi điền.").font = _font(11, italic=True, color="595959")
+                  "Xem trang “Hướng dẫn” trước khi điền.").font = font(11, italic=True, color="595959")
     ws.row_dimensions[h].height = 36
     for col, field in enumerate(fields, start=1):
         letter = get_column_letter(col)
         cell = ws.cell(h, col, header_text(field))
-        cell.font = _font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
+        cell.font = font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[letter].width = field.width
         wrap = field.key in ("summary", "name", "workplace", "position", "note")
         for r in range(h + 1, h + 1 + DATA_ROWS):
             data = ws.cell(r, col)
             data.protection = _UNLOCKED
-            data.font = _font()
+            data.font = font()
             data.alignment = Alignment(vertical="top", wrap_text=wrap,
                                        horizontal="center" if field.key in ("stt", "gender", "birth_year", "vote")
                                        else None)
             if r <= h + rows:
-                data.border = _BORDER
+                data.border = BORDER
         if field.key == "stt":
             for i in range(1, rows + 1):
                 ws.cell(h + i, col, i)
         data_range = f"{letter}{h + 1}:{letter}{h + DATA_ROWS}"
         if field.kind is Kind.GENDER:
-            dv = _list_validation(schema.NAME_GENDER, "Giới tính", "Chọn Nam hoặc Nữ.")
+            dv = list_validation(schema.NAME_GENDER, "Giới tính", "Chọn Nam hoặc Nữ.")
         elif field.kind is Kind.YEAR:
             dv = DataValidation(type="whole", operator="between", formula1=str(years[0]),
                                 formula2=str(years[1]), allow_blank=True)

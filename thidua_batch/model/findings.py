@@ -43,6 +43,11 @@ CODES: dict[str, Severity] = {
     "value-interpreted": Severity.INFO,
     "legacy-encoding": Severity.WARNING,
     "awarded-before": Severity.INFO,
+    # The conference of plan 203 (conference.md): its inputs' problems are findings too.
+    "delegate-duplicate": Severity.WARNING,
+    "topic-missing": Severity.WARNING,
+    "certificate-unnumbered": Severity.WARNING,
+    "decisions-missing": Severity.WARNING,
 }
 
 # What each code means, in a few Vietnamese words (the consolidated workbook shows these, never a bare code).
@@ -74,6 +79,10 @@ CODE_WORDS: dict[str, str] = {
     "value-interpreted": "Giá trị đã được hiểu",
     "awarded-before": "Đã được khen trước đây",
     "legacy-encoding": "Chữ gõ bảng mã cũ",
+    "delegate-duplicate": "Đại biểu ghi trùng",
+    "topic-missing": "Chưa có chủ đề tham luận",
+    "certificate-unnumbered": "Bằng khen chưa có số",
+    "decisions-missing": "Chưa có quyết định khen thưởng",
 }
 
 SEVERITY_WORDS = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo", Severity.INFO: "Thông tin"}
