@@ -10,16 +10,15 @@ Nghị định 30 header table, titles, body and signature block.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
-from ..common.atomic import atomic_path
 from ..documents.docx_templates import (BODY, CELL, CENTER, CENTERED, LEFT, SMALL, add_row, cant_split,
                                         cell_para, cell_text, docx_bytes, grid_table, header_table, new_document,
-                                        para, repeat_header, signature_table, subject, table, tag, tag_row)
+                                        para, repeat_header, run_main, signature_table, subject, table, tag, tag_row,
+                                        write_templates)
 from .files import AGENDA_TPL, DISCUSSION_TPL, INVITATION_TPL, PLEDGE_TPL, SCRIPT_TPL, TEMPLATES_DIR
 
 
@@ -201,21 +200,11 @@ BUILDERS = {INVITATION_TPL: build_invitation, AGENDA_TPL: build_agenda, SCRIPT_T
 
 
 def build_templates(out_dir: str | Path = TEMPLATES_DIR) -> list[Path]:
-    out_dir = Path(out_dir)
-    written = []
-    for name, build in BUILDERS.items():
-        target = out_dir / name
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(docx_bytes(build()))
-        written.append(target)
-    return written
+    return write_templates(BUILDERS, out_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    for path in build_templates(args[0] if args else TEMPLATES_DIR):
-        print(path)
-    return 0
+    return run_main(build_templates, TEMPLATES_DIR, argv)
 
 
 if __name__ == "__main__":

@@ -653,10 +653,12 @@ def docx_bytes(doc: Document) -> bytes:
     return out.getvalue()
 
 
-def build_templates(out_dir: str | Path = TEMPLATES_DIR) -> list[Path]:
+def write_templates(builders, out_dir: str | Path) -> list[Path]:
+    """Each builder's document written as OUT_DIR/<name>, reproducibly: the one writer of every
+    *_tpl.docx set (the drafts here, the conference's papers)."""
     out_dir = Path(out_dir)
     written = []
-    for name, build in BUILDERS.items():
+    for name, build in builders.items():
         target = out_dir / name
         with atomic_path(target) as tmp:
             tmp.write_bytes(docx_bytes(build()))
@@ -664,11 +666,20 @@ def build_templates(out_dir: str | Path = TEMPLATES_DIR) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_templates(out_dir: str | Path = TEMPLATES_DIR) -> list[Path]:
+    return write_templates(BUILDERS, out_dir)
+
+
+def run_main(build, default_dir: Path, argv: list[str] | None = None) -> int:
+    """`python -m …docx_templates [DIR]`: rebuild a template set and print what was written."""
     args = sys.argv[1:] if argv is None else argv
-    for path in build_templates(args[0] if args else TEMPLATES_DIR):
+    for path in build(args[0] if args else default_dir):
         print(path)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_main(build_templates, TEMPLATES_DIR, argv)
 
 
 if __name__ == "__main__":
