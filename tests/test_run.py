@@ -80,20 +80,29 @@ def test_units_that_sent_nothing_are_missing(tmp_path, inbox):
     assert unit(result, "muong-te").status == "missing" and unit(result, "tam-duong").status == "ok"
 
 
-def test_person_duplicate_across_units_tells_both(tmp_path, inbox):
+@pytest.mark.parametrize("a_first", [True, False])
+def test_person_duplicate_across_units_the_later_is_held_out(tmp_path, inbox, a_first):
     a = filled(tmp_path, CAMPAIGN, "tam-duong", individuals=3)
     b = filled(tmp_path, CAMPAIGN, "sin-ho", individuals=3)
     shared = sample_individual(150)
     row_a = a.add_row(CN, shared)
-    row_b = b.add_row(CN, {**shared, "Chức vụ": "Chuyên viên"})
-    put(a, inbox, "a.xlsx")
-    put(b, inbox, "b.xlsx")
+    row_b = b.add_row(CN, {**shared, "Họ và tên": shared["Họ và tên"].upper(), "Chức vụ": "Chuyên viên"})
+    early, late = dt.datetime(2020, 12, 14, 9, 0, tzinfo=VN), dt.datetime(2020, 12, 16, 9, 0, tzinfo=VN)
+    put(a, inbox, "a.xlsx", early if a_first else late)
+    put(b, inbox, "b.xlsx", late if a_first else early)
     result = run_batch(inbox, CAMPAIGN)
-    assert codes(result, "person-duplicate") == [("tam-duong", "a.xlsx", CN, f"B{row_a}"),
-                                                 ("sin-ho", "b.xlsx", CN, f"B{row_b}")]
-    assert "Sìn Hồ" in next(f.message for f in result.findings if f.unit == "tam-duong" and f.code == "person-duplicate")
-    # a warning: both stay in the decision
-    assert sum(n.name == shared["Họ và tên"] and n.in_decision for n in result.in_decision(INDIVIDUAL)) == 2
+    first, later = (("tam-duong", "a.xlsx", row_a), ("sin-ho", "b.xlsx", row_b))[::1 if a_first else -1]
+    assert codes(result, "person-duplicate") == [(later[0], later[1], CN, f"B{later[2]}")]
+    finding = next(f for f in result.findings if f.code == "person-duplicate")
+    assert finding.is_error
+    first_name = CAMPAIGN.roster.get(first[0]).name
+    assert f"đã được {first_name} đề nghị trước (tệp “{first[1]}”, trang “Cá nhân”, dòng {first[2]}" in finding.message
+    # one award: the person is in the decision once, from the unit that sent first
+    chosen = [n for n in result.in_decision(INDIVIDUAL) if n.birth_year == shared["Năm sinh"]
+              and n.display_name == shared["Họ và tên"]]
+    assert [(n.unit, n.row) for n in chosen] == [(first[0], first[2])]
+    assert (unit(result, later[0]).status, unit(result, first[0]).status) == ("has-errors", "ok")
+    assert (unit(result, later[0]).in_decision.individuals, unit(result, first[0]).in_decision.individuals) == (3, 4)
 
 
 def test_collective_duplicate_across_units(tmp_path, inbox):
@@ -102,9 +111,10 @@ def test_collective_duplicate_across_units(tmp_path, inbox):
     a.add_row(TT, {"Tên tập thể": "Công đoàn Bệnh viện Đa khoa tỉnh", "Tóm tắt thành tích": "Tốt"})
     b.add_row(TT, {"Tên tập thể": "CÔNG ĐOÀN BỆNH VIỆN ĐA KHOA TỈNH", "Tóm tắt thành tích": "Tốt"})
     put(a, inbox, "a.xlsx")
-    put(b, inbox, "b.xlsx")
+    put(b, inbox, "b.xlsx")   # the same received time: roster order decides
     result = run_batch(inbox, CAMPAIGN)
-    assert [u for u, *_ in codes(result, "collective-duplicate")] == ["tam-duong", "phong-tho"]
+    assert [u for u, *_ in codes(result, "collective-duplicate")] == ["phong-tho"]
+    assert [n.unit for n in result.in_decision(COLLECTIVE)] == ["tam-duong"]
 
 
 def test_who_goes_into_the_decision(tmp_path, inbox):
@@ -121,7 +131,7 @@ def test_who_goes_into_the_decision(tmp_path, inbox):
             for u in (unit(result, "tp-lai-chau"), unit(result, "tam-duong"), unit(result, "sin-ho"))] == [
         ("over-quota", 1, 0), ("has-errors", 1, 3), ("has-errors", 1, 0)]
     held = [n for n in result.all_nominations(INDIVIDUAL) if n.file == "over.xlsx"]
-    assert len(held) == 6 and all("vượt chỉ tiêu" in n.held_out for n in held)
+    assert len(held) == 6 and all("chỉ tiêu 04 cá nhân, đề nghị 06: vượt 02" in n.held_out for n in held)
     wrong = next(n for n in result.all_nominations(INDIVIDUAL) if n.file == "bad.xlsx" and n.row == bad_row)
     assert not wrong.in_decision and wrong.has_error
     # decision lists are in roster order: tp-lai-chau (none), tam-duong, sin-ho (none)
@@ -200,7 +210,7 @@ def test_consolidated_workbook_is_text_not_formulas(tmp_path, inbox):
     assert len(rows) == 13
     odd = next(r for r in rows if r["Tóm tắt thành tích"].startswith("- Hoàn thành"))
     assert odd["Tóm tắt thành tích"] == "- Hoàn thành xuất sắc; =SUM(A1) & <b>"
-    assert odd["Đưa vào quyết định"] == "Không" and "vượt chỉ tiêu" in odd["Lý do chưa đưa vào"]
+    assert odd["Đưa vào quyết định"] == "Không" and "chỉ tiêu 04 cá nhân, đề nghị 05: vượt 01" in odd["Lý do chưa đưa vào"]
     assert odd["Ô nguồn"] == "Cá nhân!B7" and odd["Tệp nguồn"] == "phong tho.xlsx"
     bad_year = next(r for r in rows if r["Năm sinh"] == "198")   # shown as found, never lost
     assert bad_year["Đưa vào quyết định"] == "Không"

@@ -11,7 +11,9 @@ from ..model.findings import Finding
 from ..model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, IGNORED, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
                              REASON_WORDS, SUPERSEDED, UNDER_QUOTA, UNUSABLE, BatchResult, Counts, FileResult,
                              Nomination, UnitResult)
-from .rules import DUPLICATE_CODES, KIND_WORDS, describe, duplicate_key
+from . import duplicates
+from .duplicates import over_quota, quorum_blocks
+from .rules import quota_words
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
@@ -21,11 +23,12 @@ def merge(files: list[FileResult], campaign: Campaign, generated_at: dt.datetime
     extra.extend(_supersede(files, campaign))
     extra.extend(_late(files, campaign))
     accepted = {f.unit: f for f in files if f.status == ACCEPTED}
-    extra.extend(_cross_duplicates(accepted, campaign))
+    for finding in duplicates.across_files(list(accepted.values()), campaign):
+        accepted[finding.unit].findings.append(finding)   # an error of that file's row: it sets the status
     by_unit: dict[str | None, list[FileResult]] = defaultdict(list)
     for file in files:
         by_unit[file.unit].append(file)
-    units = [_unit_result(unit, accepted.get(unit.id), by_unit.get(unit.id, [])) for unit in campaign.roster]
+    units = [_unit_result(unit, accepted.get(unit.id), by_unit.get(unit.id, []), campaign) for unit in campaign.roster]
     _hold_out_unused(files)
     extra.extend(_missing(units))
     # A superseded file's own problems are no longer the unit's to fix: its rows are listed as
@@ -73,49 +76,32 @@ def _late(files: list[FileResult], campaign: Campaign) -> Iterator[Finding]:
                           value=file.received_at.astimezone(campaign.tz).isoformat())
 
 
-def _cross_duplicates(accepted: dict[str, FileResult], campaign: Campaign) -> Iterator[Finding]:
-    """The same person or collective proposed by more than one unit: each unit is told."""
-    roster = campaign.roster
-    for kind in (COLLECTIVE, INDIVIDUAL):
-        groups: dict[object, list[Nomination]] = defaultdict(list)
-        for unit_id in sorted(accepted, key=roster.order):
-            seen_here: set[object] = set()
-            for nomination in accepted[unit_id].nominations(kind):
-                key = duplicate_key(nomination)
-                if key is not None and key not in seen_here:  # repeats within a file are reported there
-                    seen_here.add(key)
-                    groups[key].append(nomination)
-        for group in groups.values():
-            if len(group) < 2:
-                continue
-            for nomination in group:
-                others = "; ".join(f"{roster.get(o.unit).name} ({o.sheet}!{o.ref('name')})"
-                                   for o in group if o is not nomination)
-                yield Finding(DUPLICATE_CODES[kind],
-                              f"“{describe(nomination)}” cũng được đề nghị bởi: {others}. Đề nghị các đơn vị "
-                              f"thống nhất, mỗi {KIND_WORDS[kind]} chỉ do một đơn vị đề nghị.",
-                              file=nomination.file, unit=nomination.unit, sheet=nomination.sheet,
-                              cell=nomination.ref("name"), value=nomination.name)
-
-
-def _decide(file: FileResult, kind: str, quota: int) -> int:
+def _decide(file: FileResult, kind: str, quota: int, campaign: Campaign) -> int:
+    """Who of the file's rows of KIND goes into the decision; the others get their reasons in words."""
     rows = file.nominations(kind)
-    over = len(rows) > quota
+    over = over_quota(file, kind, campaign)
+    unit_reasons = []
+    if quorum_blocks(file):
+        present, total = file.fields.get("members_present"), file.fields.get("members_total")
+        checks = campaign.checks
+        unit_reasons.append(f"họp xét {present.value}/{total.value} thành viên, dưới {checks.quorum_numerator}/"
+                            f"{checks.quorum_denominator}: kết quả xét chưa hợp lệ")
+    if over:
+        unit_reasons.append(f"{quota_words(kind, quota, len(rows))}; chờ đơn vị chọn lại")
     for nomination in rows:
-        nomination.in_decision = not nomination.has_error and not over
-        if over:
-            nomination.held_out = (f"Đơn vị đề nghị {len(rows)} {KIND_WORDS[kind]}, vượt chỉ tiêu {quota}; "
-                                   "chờ đơn vị chọn lại")
+        nomination.in_decision = not nomination.has_error and not unit_reasons
+        reasons = nomination.reasons + unit_reasons
+        nomination.held_out = None if nomination.in_decision else "; ".join(reasons) or "chưa đủ điều kiện"
     return sum(n.in_decision for n in rows)
 
 
-def _unit_result(unit, file: FileResult | None, attributed: list[FileResult]) -> UnitResult:
+def _unit_result(unit, file: FileResult | None, attributed: list[FileResult], campaign: Campaign) -> UnitResult:
     if file is None:
         # Files from the unit arrived but none could be used: never "missing" (outputs.md).
         status = UNUSABLE if attributed else MISSING
         return UnitResult(unit, status, Counts(), Counts(), None, attributed)
-    in_collectives = _decide(file, COLLECTIVE, unit.collectives)
-    in_individuals = _decide(file, INDIVIDUAL, unit.individuals)
+    in_collectives = _decide(file, COLLECTIVE, unit.collectives, campaign)
+    in_individuals = _decide(file, INDIVIDUAL, unit.individuals, campaign)
     codes = {f.code for f in file.findings if f.is_error}
     if codes - {"quota-exceeded"}:
         status = HAS_ERRORS

@@ -14,7 +14,8 @@ from ..common.text import fold
 from ..config import schema
 from ..config.campaign import Campaign
 from ..intake.values import show_value
-from ..model.findings import Finding
+from ..model.findings import Finding, Severity
+from . import duplicates
 from ..model.results import ACCEPTED, COLLECTIVE, INDIVIDUAL, OWN, TEMPLATE, WORD, FileResult, Nomination
 
 Rule = Callable[[FileResult, Campaign], Iterator[Finding]]
@@ -190,9 +191,8 @@ def quota(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
         if len(rows) > limit:
             first_over = rows[limit]
             yield Finding("quota-exceeded",
-                          f"Đơn vị đề nghị {len(rows)} {words}, vượt chỉ tiêu {limit:02d} {words}. "
-                          f"Toàn bộ {len(rows)} {words} tạm chưa đưa vào dự thảo quyết định cho đến khi "
-                          f"đơn vị chọn lại, giữ không quá {limit:02d} {words}.",
+                          f"Đơn vị có {quota_words(kind, limit, len(rows))}. Toàn bộ {len(rows):02d} {words} tạm chưa đưa "
+                          f"vào dự thảo quyết định cho đến khi đơn vị chọn lại, giữ không quá {limit:02d} {words}.",
                           file=file.path, unit=unit.id, sheet=sheet, cell=first_over.ref("name"),
                           value=str(len(rows)))
         elif len(rows) < limit:
@@ -202,46 +202,20 @@ def quota(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                           file=file.path, unit=unit.id, sheet=sheet, value=str(len(rows)))
 
 
-def person_key(nomination: Nomination) -> tuple[str, int] | None:
-    if not nomination.name or nomination.birth_year is None:
-        return None
-    return fold(nomination.name), nomination.birth_year
+def quota_words(kind: str, limit: int, proposed: int) -> str:
+    """ "chỉ tiêu 04 cá nhân, đề nghị 06: vượt 02" (papers.md)."""
+    words = KIND_WORDS[kind]
+    text = f"chỉ tiêu {limit:02d} {words}, đề nghị {proposed:02d}"
+    if proposed > limit:
+        text += f": vượt {proposed - limit:02d}"
+    return text
 
 
-def collective_key(nomination: Nomination) -> str | None:
-    return fold(nomination.name) or None
-
-
-def duplicate_key(nomination: Nomination):
-    return person_key(nomination) if nomination.kind == INDIVIDUAL else collective_key(nomination)
-
-
-DUPLICATE_CODES = {INDIVIDUAL: "person-duplicate", COLLECTIVE: "collective-duplicate"}
-
-
-def describe(nomination: Nomination) -> str:
+def _describe(nomination: Nomination) -> str:
     who = nomination.name
     if nomination.kind == INDIVIDUAL and nomination.birth_year:
         who += f" (sinh năm {nomination.birth_year})"
     return who
-
-
-def duplicates_within(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
-    for kind in (COLLECTIVE, INDIVIDUAL):
-        first: dict[object, Nomination] = {}
-        for nomination in file.nominations(kind):
-            key = duplicate_key(nomination)
-            if key is None:
-                continue
-            if key in first:
-                earlier = first[key]
-                yield Finding(DUPLICATE_CODES[kind],
-                              f"“{describe(nomination)}” được đề nghị hai lần (dòng {earlier.row} và dòng "
-                              f"{nomination.row}). Đề nghị xóa dòng trùng.",
-                              file=file.path, unit=file.unit, sheet=nomination.sheet,
-                              cell=nomination.ref("name"), value=nomination.name)
-            else:
-                first[key] = nomination
 
 
 def votes(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
@@ -252,7 +226,7 @@ def votes(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
         for nomination in file.nominations(kind):
             if nomination.vote is not None and nomination.vote <= threshold:
                 yield Finding("vote-below-threshold",
-                              f"“{describe(nomination)}” có tỷ lệ phiếu đồng ý {nomination.vote:g}%, không đạt "
+                              f"“{_describe(nomination)}” có tỷ lệ phiếu đồng ý {nomination.vote:g}%, không đạt "
                               f"trên {threshold:g}% nên không đủ điều kiện đề nghị khen thưởng.",
                               file=file.path, unit=file.unit, sheet=nomination.sheet,
                               cell=nomination.ref("vote"), value=f"{nomination.vote:g}%")
@@ -265,12 +239,19 @@ def quorum(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
         return
     if isinstance(present.value, int) and isinstance(total.value, int) and present.value <= total.value \
             and not checks.quorum_met(present.value, total.value):
+        share = f"{checks.quorum_numerator}/{checks.quorum_denominator}"
+        if checks.quorum_severity == "warning":
+            consequence = "Chiến dịch này chỉ cảnh báo; đề nghị kiểm tra lại biên bản họp xét."
+        else:
+            consequence = ("Theo Điều lệ Công đoàn Việt Nam, cuộc họp không đủ số thành viên thì kết quả xét chưa "
+                           "hợp lệ, nên các đề nghị của đơn vị chưa đưa vào dự thảo. Đề nghị đơn vị họp xét lại "
+                           "với đủ thành viên (hoặc sửa lại số liệu nếu ghi nhầm) và gửi lại hồ sơ.")
         yield Finding("quorum-not-met",
-                      f"Cuộc họp xét có {present.value}/{total.value} thành viên dự, chưa đạt "
-                      f"{checks.quorum_numerator}/{checks.quorum_denominator} tổng số thành viên theo Điều lệ "
-                      "Công đoàn Việt Nam. Đề nghị kiểm tra lại biên bản họp xét.",
+                      f"Cuộc họp xét có {present.value}/{total.value} thành viên dự, dưới {share} tổng số thành "
+                      f"viên. {consequence}",
                       file=file.path, unit=file.unit, sheet=file.unit_sheet, cell=present.ref,
-                      value=str(present.value))
+                      value=f"{present.value}/{total.value}",
+                      level=Severity.WARNING if checks.quorum_severity == "warning" else None)
 
 
 def dossier(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
@@ -295,7 +276,7 @@ def legacy_text(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (legacy_text, unit_identity, layout_own, interpreted_values, required_missing,
-                           invalid_values, formulas_without_value, quota, duplicates_within, votes, quorum, dossier)
+                           invalid_values, formulas_without_value, quota, votes, quorum, dossier)
 # Findings that make a file unusable: its rows cannot be attributed to a unit.
 _REJECTING = {"file-unreadable", "unit-mismatch"}
 # Findings about a unit's quota, not about the row they point at.
@@ -325,21 +306,41 @@ def check_file(file: FileResult, campaign: Campaign) -> FileResult:
     for kind in (COLLECTIVE, INDIVIDUAL):
         for nomination in file.nominations(kind):
             nomination.unit = file.unit
-    _mark_row_errors(file)
+    _mark_row_errors(file, campaign)
+    if file.status == ACCEPTED:
+        file.findings.extend(duplicates.within_file(file, campaign))
     return file
 
 
-def _mark_row_errors(file: FileResult) -> None:
-    rows_in_error: set[tuple[str, int]] = set()
+def _mark_row_errors(file: FileResult, campaign: Campaign) -> None:
+    """A row with an error of its own is held out; its reasons are the findings in words."""
+    reasons: dict[tuple[str, int], list[str]] = {}
     for finding in file.findings:
         if finding.is_error and finding.code not in _NOT_ROW_ERRORS and finding.cell and finding.sheet:
             m = _CELL_ROW.search(finding.cell)
             if m:
-                rows_in_error.add((finding.sheet, int(m.group(1))))
+                reasons.setdefault((finding.sheet, int(m.group(1))), []).append(row_reason(finding, campaign))
     for kind in (COLLECTIVE, INDIVIDUAL):
         for nomination in file.nominations(kind):
-            if (nomination.sheet, nomination.row) in rows_in_error:
+            found = reasons.get((nomination.sheet, nomination.row))
+            if found:
                 nomination.has_error = True
-                nomination.held_out = nomination.held_out or "Có lỗi cần sửa ở dòng này"
+                nomination.reasons.extend(r for r in found if r not in nomination.reasons)
 
 
+_ADVICE = ("Đề nghị", "Lần sau", "Nếu ")
+_ROW_PREFIX = re.compile(r"^Dòng \d+: ")
+
+
+def row_reason(finding: Finding, campaign: Campaign) -> str:
+    """Why a row is held out, in words with the rule and the value ("tỷ lệ phiếu đồng ý 45%, chưa đạt
+    trên 50%"): the finding's message without its advice."""
+    if finding.code == "vote-below-threshold":
+        return (f"tỷ lệ phiếu đồng ý {finding.value}, chưa đạt trên "
+                f"{campaign.checks.vote_threshold_percent:g}%")
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", _ROW_PREFIX.sub("", finding.message)) if s]
+    kept = [s for s in sentences if not s.startswith(_ADVICE)] or sentences[:1]
+    text = " ".join(kept).rstrip(". ")
+    if finding.value and finding.code == "invalid-value" and f"“{finding.value}”" not in text:
+        text += f" (ô {finding.cell} ghi “{finding.value}”)"
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text

@@ -74,6 +74,7 @@ class Checks:
     check_votes: bool
     check_quorum: bool
     check_dossier: bool
+    quorum_severity: str = "error"   # "warning": a meeting without quorum is said, its rows not held out
 
     def quorum_met(self, present: int, total: int) -> bool:
         return present * self.quorum_denominator >= total * self.quorum_numerator
@@ -84,6 +85,19 @@ class Signer:
     on_behalf: str
     title: str
     name: str
+
+
+@dataclass(frozen=True)
+class Board:
+    """Who signs the board's own papers: the tờ trình and the feedback letters (papers.md).
+    An empty name is a dotted line in the paper, for the signer to write."""
+
+    head_title: str = "TRƯỞNG BAN"
+    head_name: str = ""
+    letter_symbol: str = ""       # after "Số:      /" of a letter; "" leaves "…" for the clerk
+    letter_on_behalf: str = ""    # "KT. TRƯỞNG BAN" and the like; "" when the head signs
+    letter_title: str = ""        # "" = head_title
+    letter_name: str = ""         # "" = head_name
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,8 @@ class Campaign:
     noi_nhan: tuple[str, ...]
     roster: Roster
     limits: Limits = Limits()
+    board_signer: Board = Board()
+    resubmit_days: int = 3   # a letter written after the deadline asks for corrections within these days
     mail_from: str = ""   # the board's From address for drafts; "" = contact_email under the board's name
     source: str = field(default="", compare=False)
 
@@ -131,14 +147,16 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "": {"id": _STR, "year": _INT, "movement": _STR, "name": _STR, "deadline": _DATE,
          "utc_offset_hours": _NUM, "contact_email": _STR, "contact": _STR,
          "plan": dict, "standards": dict, "organisation": dict, "award": dict,
-         "checks": dict, "signer": dict, "documents": dict, "units": list, "limits": dict, "mail_from": _STR},
+         "checks": dict, "signer": dict, "documents": dict, "units": list, "limits": dict, "mail_from": _STR,
+         "board": dict, "resubmit_days": _INT},
     "plan": {"number": _STR, "date": _DATE, "title": _STR},
     "standards": {"number": _STR, "date": _DATE, "title": _STR},
     "organisation": {k: _STR for k in Organisation.__dataclass_fields__},
     "award": {"name": _STR, "base_salary": _INT, "coefficient_collective": _NUM,
               "coefficient_individual": _NUM, "round_up_to": _INT, "funding_source": _STR},
     "checks": {"vote_threshold_percent": _NUM, "quorum_numerator": _INT, "quorum_denominator": _INT,
-               "check_votes": _BOOL, "check_quorum": _BOOL, "check_dossier": _BOOL},
+               "check_votes": _BOOL, "check_quorum": _BOOL, "check_dossier": _BOOL, "quorum_severity": _STR},
+    "board": {k: _STR for k in Board.__dataclass_fields__},
     "signer": {"on_behalf": _STR, "title": _STR, "name": _STR},
     "documents": {"can_cu": _STRS, "noi_nhan": _STRS},
     "limits": {"max_file_mb": _NUM, "max_uncompressed_mb": _NUM, "max_ratio": _NUM, "max_members": _INT,
@@ -146,7 +164,9 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "units": {"id": _STR, "name": _STR, "type": _STR, "collectives": _INT, "individuals": _INT,
               "aliases": _STRS, "emails": _STRS},
 }
-_OPTIONAL = {("units", "aliases"), ("units", "emails"), ("", "limits"), ("", "mail_from"), *(("limits", k) for k in (
+_OPTIONAL = {("units", "aliases"), ("units", "emails"), ("", "limits"), ("", "mail_from"), ("", "board"),
+             ("", "resubmit_days"), ("checks", "quorum_severity"), *(("board", k) for k in Board.__dataclass_fields__),
+             *(("limits", k) for k in (
     "max_file_mb", "max_uncompressed_mb", "max_ratio", "max_members", "max_sheet_mb"))}
 _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE: "ngày (YYYY-MM-DD)",
                _BOOL: "true/false", _STRS: "danh sách chuỗi chữ", dict: "bảng", list: "danh sách bảng"}
@@ -256,6 +276,11 @@ def _validate(data: dict, locate: _Locator) -> None:
     checks = data["checks"]
     if checks["quorum_denominator"] <= 0 or not 0 < checks["quorum_numerator"] <= checks["quorum_denominator"]:
         raise locate.fail("checks", "quorum_numerator", "tỷ lệ dự họp phải là một phân số trong khoảng (0, 1]")
+    if checks.get("quorum_severity", "error") not in ("error", "warning"):
+        raise locate.fail("checks", "quorum_severity", "chỉ được là \"error\" (lỗi, mặc định) hoặc \"warning\" "
+                          "(cảnh báo)")
+    if not 0 <= data.get("resubmit_days", 3) <= 60:
+        raise locate.fail("", "resubmit_days", "số ngày phải từ 0 đến 60")
     if not 0 <= checks["vote_threshold_percent"] < 100:
         raise locate.fail("checks", "vote_threshold_percent", "ngưỡng phiếu đồng ý phải từ 0 đến dưới 100")
     for key, value in data.get("limits", {}).items():
@@ -307,6 +332,7 @@ def _build(data: dict, source: str) -> Campaign:
         checks=Checks(**data["checks"]), signer=Signer(**data["signer"]),
         can_cu=tuple(docs["can_cu"]), noi_nhan=tuple(docs["noi_nhan"]),
         roster=Roster(units), limits=_limits(data.get("limits", {})), mail_from=data.get("mail_from", ""),
+        board_signer=Board(**data.get("board", {})), resubmit_days=data.get("resubmit_days", 3),
         source=source,
     )
 

@@ -5,7 +5,7 @@ Codes and severities are a contract; messages are Vietnamese and may change.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 
@@ -30,10 +30,10 @@ CODES: dict[str, Severity] = {
     "formula-no-value": Severity.ERROR,
     "quota-exceeded": Severity.ERROR,
     "quota-under": Severity.WARNING,
-    "person-duplicate": Severity.WARNING,
-    "collective-duplicate": Severity.WARNING,
+    "person-duplicate": Severity.ERROR,
+    "collective-duplicate": Severity.ERROR,
     "vote-below-threshold": Severity.ERROR,
-    "quorum-not-met": Severity.WARNING,
+    "quorum-not-met": Severity.ERROR,   # a campaign may lower it (checks.quorum_severity)
     "dossier-incomplete": Severity.WARNING,
     "submitted-late": Severity.WARNING,
     "row-not-nomination": Severity.INFO,
@@ -97,6 +97,8 @@ class Finding:
     sheet: str | None = None
     cell: str | None = None
     value: str | None = None
+    # The campaign's own severity where it may choose one (quorum-not-met); None = the code's.
+    level: Severity | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -104,7 +106,7 @@ class Finding:
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code]
+        return self.level or CODES[self.code]
 
     @property
     def is_error(self) -> bool:
@@ -119,6 +121,7 @@ class Finding:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        data.pop("level")
         return {"code": data.pop("code"), "severity": self.severity.value, **data}
 
 

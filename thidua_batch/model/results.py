@@ -125,6 +125,9 @@ class Nomination:
     has_error: bool = False       # an error finding of its own
     in_decision: bool = False
     held_out: str | None = None   # Vietnamese reason when it does not go into the decision
+    reasons: list[str] = field(default_factory=list)   # its own errors in words, with the rule and the value
+    duplicate_of: Nomination | None = None   # the proposal of the same person that counts (papers.md)
+    also_proposed: list[Nomination] = field(default_factory=list)   # every other proposal of the same person
     past_awards: list[PastAward] = field(default_factory=list)   # from the award register, when there is one
 
     def text(self, key: str) -> str:
