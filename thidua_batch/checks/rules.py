@@ -339,8 +339,10 @@ def row_reason(finding: Finding, campaign: Campaign) -> str:
         return (f"tỷ lệ phiếu đồng ý {finding.value}, chưa đạt trên "
                 f"{campaign.checks.vote_threshold_percent:g}%")
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", _ROW_PREFIX.sub("", finding.message)) if s]
+    if finding.code == "required-missing":
+        sentences = sentences[:1]   # the rest is the field's help: how to fill it
     kept = [s for s in sentences if not s.startswith(_ADVICE)] or sentences[:1]
     text = " ".join(kept).rstrip(". ")
     if finding.value and finding.code == "invalid-value" and f"“{finding.value}”" not in text:
-        text += f" (ô {finding.cell} ghi “{finding.value}”)"
+        text = text.replace(" không hợp lệ:", f" ghi “{finding.value}” không hợp lệ:", 1)
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text

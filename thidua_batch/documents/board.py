@@ -7,13 +7,19 @@ import re
 from collections.abc import Iterable
 
 from ..config.campaign import Campaign, Organisation, Signer
-from ..model.findings import Finding, Severity
-from ..model.results import (ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, REASON_WORDS, REJECTED, STATUS_WORDS,
+from ..checks.rules import quota_words
+from ..common.text import fold
+from ..model.findings import CODE_WORDS, Finding, Severity
+from ..model.results import (ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, OK, REASON_WORDS, REJECTED, STATUS_WORDS,
                              SUPERSEDED, UNUSABLE, BatchResult, FileResult, Nomination, UnitResult)
-from .draft_context import (AnnexGroup, AnnexInfo, AnnexRow, AwardInfo, BoardContext, CampaignInfo, DecisionInfo,
+from .draft_context import (AnnexGroup, AnnexInfo, AnnexRow, AwardInfo, BoardContext, BoardSigner, CampaignInfo,
+                            DecisionInfo,
                             HeaderInfo, IssueInfo, SummaryInfo, SummaryRow)
 from .vnformat import datetime_text, long_date, money, money_words, place_date, short_date, short_month_year, two_digits
 from .word import doc_text
+
+
+DOTS = "………………………………"   # a name the campaign does not give: the signer writes it
 
 
 class UnitIndex:
@@ -119,7 +125,13 @@ def common_parts(result: BatchResult) -> dict[str, object]:
                       per_individual=money(a.per_individual), per_individual_words=money_words(a.per_individual),
                       funding_source=doc_text(a.funding_source))
     header = HeaderInfo(parent=org.parent, name=_keep_place_together(org.name), board=f"BAN {org.board_short}")
-    return {"org": org, "header": header, "signer": signer, "campaign": info, "issue": issue, "award": award}
+    b = c.board_signer
+    title = doc_text(b.letter_title or b.head_title)
+    board = BoardSigner(head_title=doc_text(b.head_title), head_name=doc_text(b.head_name) or DOTS,
+                        letter_symbol=doc_text(b.letter_symbol) or "…",
+                        letter_heading=f"{doc_text(b.letter_on_behalf)}\n{title}" if b.letter_on_behalf else title,
+                        letter_name=doc_text(b.letter_name or b.head_name) or DOTS)
+    return {"org": org, "board": board, "header": header, "signer": signer, "campaign": info, "issue": issue, "award": award}
 
 
 def board_context(result: BatchResult, common: dict[str, object] | None = None,
@@ -130,12 +142,32 @@ def board_context(result: BatchResult, common: dict[str, object] | None = None,
     individuals = result.in_decision(INDIVIDUAL)
     n, m = len(collectives), len(individuals)
     total_c, total_i = c.award.per_collective * n, c.award.per_individual * m
+    women, minorities, unknown = honoured(individuals)
     decision = DecisionInfo(collectives=n, individuals=m, recipients=_recipients(n, m),
                             total_collectives=money(total_c), total_individuals=money(total_i),
-                            total=money(total_c + total_i), total_words=money_words(total_c + total_i))
+                            total=money(total_c + total_i), total_words=money_words(total_c + total_i),
+                            women=women, minorities=minorities, people=_people_phrase(m, women, minorities, unknown))
     return BoardContext(**common, can_cu=_ending(c.can_cu), noi_nhan=_ending(c.noi_nhan), decision=decision,
                         annex=_annex(result, collectives, individuals),
                         summary=_summary(result, index or UnitIndex(result)))
+
+
+def honoured(individuals: list[Nomination]) -> tuple[int, int, int]:
+    """Of the individuals: women, members of an ethnic minority (Dân tộc other than Kinh), and those
+    whose Dân tộc the list does not give, counted from the lists."""
+    women = sum(1 for n in individuals if fold(n.text("gender")) == "nữ")
+    ethnic = [fold(n.text("ethnicity")) for n in individuals]
+    return women, sum(1 for e in ethnic if e and e != "kinh"), sum(1 for e in ethnic if not e)
+
+
+def _people_phrase(total: int, women: int, minorities: int, unknown: int) -> str:
+    if not total:
+        return ""
+    text = (f"Trong {two_digits(total)} cá nhân được đề nghị khen thưởng có {two_digits(women)} nữ và "
+            f"{two_digits(minorities)} người dân tộc thiểu số")
+    if unknown:
+        text += f" ({two_digits(unknown)} người danh sách không ghi dân tộc)"
+    return text + "."
 
 
 def _annex_rows(result: BatchResult, nominations: list[Nomination], with_detail: bool) -> list[AnnexRow]:
@@ -174,27 +206,96 @@ def _held_out(unit_result: UnitResult) -> list[Nomination]:
 
 
 def _unit_note(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> str:
-    """The Ghi chú of the summary table: the status, then what makes it so."""
+    """The Ghi chú of the summary table: "Đạt yêu cầu" only when no check found anything; otherwise
+    each fact in words (papers.md)."""
     if ur.status == MISSING:
         return "Chưa gửi hồ sơ"
     if ur.status == UNUSABLE:
         return f"Đã gửi {len(ur.files)} tệp nhưng chưa dùng được: {_unusable_reasons(ur)}"
-    parts = []
-    over = [f"{word} {got}/{quota}" for word, got, quota in (
-        ("tập thể", ur.submitted.collectives, ur.quota.collectives),
-        ("cá nhân", ur.submitted.individuals, ur.quota.individuals)) if got > quota]
-    if over:
-        parts.append(", ".join(over))
-    errors = sum(1 for f in findings if f.is_error and f.code != "quota-exceeded")
-    if errors:
-        parts.append(f"{errors} lỗi")
-    held = _held_out(ur)
-    if held:
-        parts.append(f"{len(held)} đề nghị chưa đưa vào dự thảo")
-    if any(f.code == "submitted-late" for f in findings):
-        parts.append("gửi sau hạn")
-    note = STATUS_WORDS[ur.status]
-    return note + (": " + "; ".join(parts) if parts else "")
+    facts = "; ".join(unit_facts(result, ur, findings))
+    return facts[:1].upper() + facts[1:] if facts else STATUS_WORDS[OK]
+
+
+_LAYOUT_FACT = "danh sách không theo mẫu: chưa kiểm tra được họp xét, tỷ lệ phiếu, hồ sơ"
+_QUOTED = re.compile(r"“([^”]+)”")
+# Facts said in their own words; the other findings (warnings and errors) by the words of their code.
+_OWN_WORDS = {"quorum-not-met", "dossier-incomplete", "layout-own", "submitted-late", "quota-exceeded", "quota-under",
+              "person-duplicate", "collective-duplicate", "unit-superseded", "unit-missing", "unit-unusable"}
+
+
+_FACT_WORDS = {"cells-merged": "có ô gộp qua nhiều dòng của danh sách", "row-hidden": "có dòng, cột bị ẩn",
+               "legacy-encoding": "chữ gõ bảng mã cũ, đã chuyển sang Unicode"}
+
+
+def unit_facts(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> list[str]:
+    """What the checks found about a unit that sent a usable file, each fact in words."""
+    c = result.campaign
+    facts: list[str] = []
+    codes = {f.code for f in findings}
+    for f in findings:
+        if f.code == "quorum-not-met":
+            facts.append(f"họp xét {f.value} thành viên (dưới {c.checks.quorum_numerator}/"
+                         f"{c.checks.quorum_denominator})")
+    for f in findings:
+        if f.code == "dossier-incomplete":
+            paper = _QUOTED.search(f.message)
+            facts.append(f"không có {paper.group(1).lower() if paper else 'đủ hồ sơ'}")
+    if "layout-own" in codes:
+        facts.append(_LAYOUT_FACT)
+    file = ur.file
+    if "submitted-late" in codes and file is not None and file.received_at is not None:
+        facts.append(f"nhận ngày {_received_day(file, c)}, sau hạn {short_date(c.deadline)}")
+    for kind, quota, got in ((COLLECTIVE, ur.quota.collectives, ur.submitted.collectives),
+                             (INDIVIDUAL, ur.quota.individuals, ur.submitted.individuals)):
+        if got != quota and file is not None:
+            facts.append(quota_words(kind, quota, got))
+    facts.extend(_duplicate_facts(result, ur))
+    own_rows = [n for n in _held_out(ur) if n.reasons and n.duplicate_of is None]
+    if own_rows:
+        facts.append(f"{two_digits(len(own_rows))} đề nghị có lỗi (xem mục 2)")
+    if "unit-superseded" in codes and file is not None:
+        facts.append(f"gửi lại hồ sơ, dùng tệp nhận ngày {_received_day(file, c)}")
+    row_cells = {(n.sheet, n.ref(k)) for n in (*file.collectives, *file.individuals) for k in n.cells} if file else set()
+    others: list[str] = []
+    for f in findings:
+        on_row = (f.sheet, f.cell) in row_cells
+        if f.code in _OWN_WORDS or f.severity is Severity.INFO or (on_row and f.is_error):
+            continue   # row errors are counted above and told row by row in section 2
+        words = _FACT_WORDS.get(f.code) or CODE_WORDS[f.code].lower() + (f" ({f.place})" if f.place and not on_row else "")
+        if words not in others:
+            others.append(words)
+    facts.extend(others)
+    return facts
+
+
+def _received_day(file: FileResult, campaign: Campaign) -> str:
+    return short_date(file.received_at.astimezone(campaign.tz).date()) if file.received_at else "không rõ ngày"
+
+
+def _duplicate_facts(result: BatchResult, ur: UnitResult) -> list[str]:
+    """"trùng đề nghị với LĐLĐ huyện Tam Đường: Tòng Thị Hải Yến", said of both units."""
+    if ur.file is None:
+        return []
+    by_unit: dict[str, list[str]] = {}
+    for n in (*ur.file.collectives, *ur.file.individuals):
+        others = [o for o in n.also_proposed if o.unit != ur.unit.id]
+        if n.duplicate_of is not None and n.duplicate_of.unit != ur.unit.id:
+            others = [n.duplicate_of]
+        for other in others:
+            names = by_unit.setdefault(_unit_name(result.campaign, other.unit), [])
+            who = doc_text(n.display_name)
+            if n.duplicate_of is not None:
+                who += " (chưa đưa vào dự thảo: đơn vị kia gửi trước)"
+            elif n.in_decision:
+                who += " (giữ đề nghị của đơn vị: gửi trước)"
+            if who not in names:
+                names.append(who)
+    within = [doc_text(n.display_name) for n in (*ur.file.collectives, *ur.file.individuals)
+              if n.duplicate_of is not None and n.duplicate_of.unit == ur.unit.id]
+    facts = [f"trùng đề nghị với {unit}: {', '.join(names)}" for unit, names in by_unit.items()]
+    if within:
+        facts.append(f"đề nghị trùng trong danh sách: {', '.join(within)}")
+    return facts
 
 
 def _held_out_line(ur: UnitResult, findings: list[Finding]) -> str | None:
@@ -207,14 +308,13 @@ def _held_out_line(ur: UnitResult, findings: list[Finding]) -> str | None:
     if not held:
         return None
     c = sum(1 for n in held if n.kind == COLLECTIVE)
-    i = len(held) - c
-    reasons: list[str] = []
-    for nomination in held:
-        reason = doc_text(nomination.held_out or "có lỗi cần sửa").rstrip(". ")
-        if reason not in reasons:
-            reasons.append(reason)
-    what = _recipients(c, i)
-    return f"{name} ({STATUS_WORDS[ur.status].lower()}): {what} chưa đưa vào dự thảo ({'; '.join(reasons)})."
+    what = _recipients(c, len(held) - c)
+    reasons = list(dict.fromkeys(doc_text(n.held_out or "chưa đủ điều kiện").rstrip(". ") for n in held))
+    if len(reasons) == 1 and len(held) > 1:
+        return f"{name}: {what} chưa đưa vào dự thảo ({reasons[0]})."
+    rows = "; ".join(f"{doc_text(n.display_name) or '(chưa ghi tên)'} (trang “{doc_text(n.sheet)}”, dòng {n.row}): "
+                     f"{doc_text(n.held_out or 'chưa đủ điều kiện').rstrip('. ')}" for n in held)
+    return f"{name}: {what} chưa đưa vào dự thảo: {rows}."
 
 
 def _unusable_reasons(ur: UnitResult) -> str:

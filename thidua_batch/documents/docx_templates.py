@@ -368,7 +368,7 @@ def grid_table(container, widths_mm, headers, loop: str, cells: list[str], align
 HEADER_LEFT_MM, HEADER_RIGHT_MM = 62, 103
 
 
-def header_table(doc, left_lines, number_line, rule_left_mm=24):
+def header_table(doc, left_lines, number_line, rule_left_mm=24, subject_line: str | None = None):
     """Nghị định 30 header: issuer and number on the left; the national name, the motto and
     the place and date on the right. Two rows, so the number and the date share a line."""
     widths = [HEADER_LEFT_MM, HEADER_RIGHT_MM]
@@ -397,6 +397,8 @@ def header_table(doc, left_lines, number_line, rule_left_mm=24):
         run = p.add_run(text)
         run.font.size = Pt(13)
         run.italic = "i" in marks or None
+    if subject_line:   # a letter's "V/v …" under its number (Nghị định 30, công văn)
+        para(left, subject_line, style=CENTERED, size=12, before=2)
     p = right.paragraphs[0]
     p.style = doc.styles[CENTERED]
     p.paragraph_format.space_before = Pt(6)
@@ -569,11 +571,15 @@ def build_submission() -> Document:
     para(doc, "{{ org.board }} kính trình {{ org.authority_short }} xem xét, quyết định tặng {{ award.name }} "
          "cho {{ decision.recipients }} đã có thành tích xuất sắc " + MOVEMENT
          + " (có dự thảo Quyết định và danh sách kèm theo).")
+    tag(doc, "{%p if decision.people %}", style=BODY)
+    para(doc, "{{ decision.people }}")
+    tag(doc, "{%p endif %}", style=BODY)
     para(doc, "Mức thưởng: mỗi tập thể {{ award.per_collective }} đồng, mỗi cá nhân {{ award.per_individual }} "
          "đồng. Tổng số tiền thưởng: {{ decision.total }} đồng (Bằng chữ: {{ decision.total_words }}), trích "
          "từ {{ award.funding_source }}.")
     para(doc, "Kính trình {{ org.authority_short }} xem xét, quyết định./.")
-    signature_table(doc, ["- Như trên;", "- Lưu: VT, {{ org.board_short }}."], [("TRƯỞNG BAN", "b")], "")
+    signature_table(doc, ["- Như trên;", "- Lưu: VT, {{ org.board_short }}."], [("{{ board.head_title }}", "b")],
+                    "{{ board.head_name }}")
     return doc
 
 
@@ -585,7 +591,8 @@ FINDING_WIDTHS = [12, 20, 32, 31, 70]
 def build_feedback() -> Document:
     doc = new_document()
     header_table(doc, [("{{ header.name }}", ""), ("{{ header.board }}", "b")],
-                 [("V/v kết quả kiểm tra hồ sơ đề nghị khen thưởng năm {{ campaign.year }}", "")])
+                 [("Số:      /{{ board.letter_symbol }}", "")],
+                 subject_line="V/v kết quả kiểm tra hồ sơ đề nghị khen thưởng năm {{ campaign.year }}")
     para(doc, "Kính gửi: {{ letter.unit_name }}", style=CENTERED, before=18, after=12)
     para(doc, "{{ org.board }} {{ org.short_name }} đã nhận hồ sơ đề nghị khen thưởng của {{ letter.unit_name }} "
          "theo Kế hoạch số {{ campaign.plan_number }} ngày {{ campaign.plan_date }} của {{ org.authority_short }} "
@@ -609,6 +616,9 @@ def build_feedback() -> Document:
     para(doc, "- {{ line }}")
     tag(doc, "{%p endfor %}", style=BODY)
     tag(doc, "{%p endif %}", style=BODY)
+    tag(doc, "{%p for line in letter.notes %}", style=BODY)
+    para(doc, "{{ line }}")
+    tag(doc, "{%p endfor %}", style=BODY)
     para(doc, ("3. Nội dung cần sửa, bổ sung", "b"), keep_next=True)
     tag(doc, "{%p if letter.findings %}", style=BODY)
     para(doc, "{{ letter.verdict }}", keep_next=True)
@@ -619,18 +629,15 @@ def build_feedback() -> Document:
     tag(doc, "{%p else %}", style=BODY)
     para(doc, "Hồ sơ của đơn vị hợp lệ, không có nội dung nào cần sửa, bổ sung.")
     tag(doc, "{%p endif %}", style=BODY)
-    tag(doc, "{%p if letter.has_errors %}", style=BODY)
-    para(doc, "Đề nghị {{ letter.unit_name }} sửa các lỗi nêu trên và gửi lại tệp Excel đã sửa qua thư điện tử "
-         "{{ campaign.contact_email }} trước ngày {{ campaign.deadline }}. Các đề nghị có lỗi chỉ được đưa vào "
-         "dự thảo Quyết định khi hồ sơ đã sửa đúng.", before=6)
-    tag(doc, "{%p elif letter.findings %}", style=BODY)
-    para(doc, "Hồ sơ không có lỗi nên đơn vị không phải gửi lại tệp Excel; đề nghị đơn vị xem các cảnh báo "
-         "nêu trên và bổ sung nếu cần trước ngày {{ campaign.deadline }}.", before=6)
-    tag(doc, "{%p else %}", style=BODY)
-    para(doc, "Đơn vị không phải gửi lại hồ sơ.", before=6)
+    tag(doc, "{%p if letter.skipped %}", style=BODY)
+    para(doc, "{{ letter.skipped }}")
     tag(doc, "{%p endif %}", style=BODY)
+    tag(doc, "{%p for line in letter.closing %}", style=BODY)
+    para(doc, "{{ line }}", before=6)
+    tag(doc, "{%p endfor %}", style=BODY)
     para(doc, "Mọi thắc mắc xin liên hệ {{ campaign.contact }}, thư điện tử: {{ campaign.contact_email }}.")
-    signature_table(doc, ["- Như trên;", "- Lưu: {{ org.board_short }}."], [("{{ org.board|upper }}", "b")], "")
+    signature_table(doc, ["- Như trên;", "- Lưu: {{ org.board_short }}."], [("{{ board.letter_heading }}", "b")],
+                    "{{ board.letter_name }}")
     return doc
 
 

@@ -66,6 +66,9 @@ class DecisionInfo:
     total_individuals: str
     total: str                     # "17.880.000"
     total_words: str               # "Mười bảy triệu tám trăm tám mươi nghìn đồng"
+    women: int                     # of the individuals: women (Giới tính "Nữ")
+    minorities: int                # of the individuals: Dân tộc other than Kinh
+    people: str                    # the sentence saying both, "" when no individual
 
 
 @dataclass(frozen=True)
@@ -124,10 +127,22 @@ class SummaryInfo:
 
 
 @dataclass(frozen=True)
+class BoardSigner:
+    """The board's own signer (campaign [board]): a dotted line where the campaign gives no name."""
+
+    head_title: str                # "TRƯỞNG BAN"
+    head_name: str                 # the name, or "……………………"
+    letter_symbol: str             # after "Số:      /" of a letter, or "…"
+    letter_heading: str            # the letter's on-behalf line and title ("KT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN")
+    letter_name: str
+
+
+@dataclass(frozen=True)
 class CommonContext:
     """What every template sees."""
 
     org: Organisation
+    board: BoardSigner
     header: HeaderInfo
     signer: Signer
     campaign: CampaignInfo
@@ -173,12 +188,15 @@ class LetterInfo:
     included: str
     included_lines: list[str]
     held_out_lines: list[str]
+    notes: list[str]               # the unit's proposals another unit also made (its own kept)
     files: list[FileLine]
-    findings: list[FindingRow]
+    findings: list[FindingRow]     # only what the unit must fix or check
+    skipped: str                   # one sentence on rows skipped as titles, totals, signatures ("" when none)
     errors: int
     warnings: int
     has_errors: bool
     verdict: str                   # the sentence before the findings table
+    closing: list[str]             # what to send back and by when (never a date already past)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,16 @@
 its place and how to fix it."""
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from ..config.campaign import Campaign
 from ..model.findings import SEVERITY_WORDS, Finding, Severity
 from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, IGNORED, LAYOUT_WORDS, OWN, REASON_WORDS,
                              REJECTED, STATUS_WORDS, SUPERSEDED, WORD, BatchResult, FileResult, Nomination, UnitResult)
 from .board import UnitIndex, counts_phrase
 from .draft_context import FileLine, FindingRow, LetterInfo
-from .vnformat import datetime_text, two_digits
+from .vnformat import datetime_text, short_date, two_digits
 from .word import doc_text
 
 
@@ -59,6 +62,7 @@ def _nomination_line(n: Nomination, with_reason: bool) -> str:
 
 
 _VALUE_LIMIT = 200
+_QUOTED = re.compile(r"“([^”]+)”")
 
 
 def _finding_rows(findings: list[Finding], used_file: str | None) -> list[FindingRow]:
@@ -88,10 +92,86 @@ def _verdict(errors: int, warnings: int, infos: int) -> str:
     return "Hồ sơ không có lỗi; có thông tin dưới đây để đơn vị biết:"
 
 
+# Not things for the unit to fix: rows skipped as titles, totals or signatures (said in one sentence),
+# and the register's earlier awards (for the board).
+_NOT_TO_FIX = {"row-not-nomination", "awarded-before"}
+_SKIPPED_KINDS = {"title", "section", "column-numbers", "total", "signature", "date-line", "note"}
+
+
+def due_date(result: BatchResult) -> dt.date:
+    """By when a letter asks for corrections: the deadline while it is ahead of the run's date, else the
+    run's date plus the campaign's resubmit_days (papers.md): never a date already past."""
+    c = result.campaign
+    today = result.generated_at.astimezone(c.tz).date()
+    return c.deadline if today < c.deadline else today + dt.timedelta(days=c.resubmit_days)
+
+
+def _papers(findings: list[Finding]) -> list[str]:
+    papers = []
+    for f in findings:
+        if f.code == "dossier-incomplete":
+            m = _QUOTED.search(f.message)
+            paper = m.group(1).lower() if m else "giấy tờ còn thiếu của hồ sơ"
+            if paper not in papers:
+                papers.append(paper)
+    return papers
+
+
+def _closing(result: BatchResult, ur: UnitResult, errors: int, warnings: int, papers: list[str]) -> list[str]:
+    """What the unit must send back, and by when; never both asks for a paper and says nothing is due."""
+    c = result.campaign
+    due = short_date(due_date(result))
+    name, mail = doc_text(ur.unit.name), doc_text(c.contact_email)
+    asked = " và ".join(papers)
+    if errors:
+        lines = [f"Đề nghị {name} sửa các lỗi nêu trên và gửi lại tệp danh sách đã sửa qua thư điện tử {mail} "
+                 f"chậm nhất ngày {due}. Các đề nghị có lỗi chỉ được đưa vào dự thảo Quyết định khi hồ sơ đã sửa "
+                 "đúng."]
+        if papers:
+            lines.append(f"Đồng thời gửi bổ sung {asked} trong cùng thời hạn.")
+        return lines
+    if papers:
+        return [f"Đề nghị {name} gửi bổ sung {asked} về {doc_text(c.organisation.board)} qua thư điện tử {mail} "
+                f"chậm nhất ngày {due}. Danh sách không có lỗi nên đơn vị không phải gửi lại tệp danh sách."]
+    if warnings:
+        return ["Hồ sơ không có lỗi nên đơn vị không phải gửi lại; đề nghị đơn vị xem các cảnh báo nêu trên để lần "
+                "sau thực hiện đúng."]
+    return ["Đơn vị không phải gửi lại hồ sơ."]
+
+
+def _skipped_sentence(ur: UnitResult, findings: list[Finding]) -> str:
+    if not any(f.code == "row-not-nomination" for f in findings):
+        return ""
+    rows = [r for f in ur.files for r in f.skipped_rows if r.kind in _SKIPPED_KINDS]
+    count = f"{two_digits(len(rows))} dòng " if rows else "Các dòng "
+    return (f"{count}tiêu đề, dòng cộng, chữ ký trong danh sách không phải là đề nghị nên không được tính; đơn vị "
+            "không phải sửa.")
+
+
+def _duplicate_notes(result: BatchResult, ur: UnitResult) -> list[str]:
+    """The unit whose proposal of a person counts is told who else proposed them (papers.md: both units'
+    letters say it); the unit whose proposal is held out reads it in section 3."""
+    notes = []
+    for n in ur.file.collectives + ur.file.individuals if ur.file else []:
+        later = [o for o in n.also_proposed if o.duplicate_of is n and o.unit != ur.unit.id]
+        if later:
+            others = ", ".join(_unit_name(result, o.unit) for o in later)
+            notes.append(f"{doc_text(n.display_name)} cũng được {others} đề nghị; đơn vị gửi trước nên đề nghị "
+                         "của đơn vị được giữ, đề nghị của đơn vị kia chưa đưa vào dự thảo (mỗi người, mỗi tập "
+                         "thể chỉ được khen một lần trong đợt).")
+    return notes
+
+
+def _unit_name(result: BatchResult, unit_id: str | None) -> str:
+    unit = result.campaign.roster.get(unit_id or "")
+    return doc_text(unit.name if unit else unit_id or "")
+
+
 def letter_info(result: BatchResult, ur: UnitResult, index: UnitIndex | None = None) -> LetterInfo:
     index = index or UnitIndex(result)
     files = index.files(ur)
-    findings = index.findings(ur, files)
+    every = index.findings(ur, files)
+    findings = [f for f in every if f.code not in _NOT_TO_FIX]
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     infos = len(findings) - errors - warnings
@@ -107,9 +187,12 @@ def letter_info(result: BatchResult, ur: UnitResult, index: UnitIndex | None = N
         included=counts_phrase(d.collectives, d.individuals),
         included_lines=[_nomination_line(n, False) for n in included],
         held_out_lines=[_nomination_line(n, True) for n in held],
+        notes=_duplicate_notes(result, ur),
         files=[_file_line(f, result.campaign) for f in files],
         findings=_finding_rows(findings, ur.file.path if ur.file else None),
-        errors=errors, warnings=warnings, has_errors=errors > 0, verdict=_verdict(errors, warnings, infos))
+        skipped=_skipped_sentence(ur, every),
+        errors=errors, warnings=warnings, has_errors=errors > 0, verdict=_verdict(errors, warnings, infos),
+        closing=_closing(result, ur, errors, warnings, _papers(findings)))
 
 
 def letter_units(result: BatchResult, index: UnitIndex | None = None) -> list[UnitResult]:
