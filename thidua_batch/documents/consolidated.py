@@ -11,6 +11,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..common.atomic import atomic_path
+from ..common.text import fold
 from ..config.list_words import ROW_KINDS
 from ..model.findings import CODE_WORDS, SEVERITY_WORDS, Severity
 from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, REASON_WORDS, STATUS_WORDS,
@@ -22,25 +23,41 @@ SHEET_UNITS, SHEET_COLLECTIVES, SHEET_INDIVIDUALS = "Tổng hợp đơn vị", "
 SHEET_FINDINGS, SHEET_FILES = "Lỗi - cảnh báo", "Tệp đã nhận"
 SHEET_SKIPPED = "Dòng không tính"
 
-_NOMINATION_TAIL = (("Tệp nguồn", 30), ("Ô nguồn", 14), ("Đưa vào quyết định", 12), ("Lý do chưa đưa vào", 40),
-                    ("Đã được khen trước đây", 40))
+# Each sheet prints on A4 landscape, one page wide, at no less than 60% (papers.md): the columns a person
+# reads come first and fit; the technical ones (source file and cell, sha256, mail headers) follow,
+# outside the print area. Widths are in Excel's character units.
+_NOMINATION_TAIL = (("Đưa vào quyết định", 8), ("Lý do chưa đưa vào", 34), ("Đã được khen trước đây", 24),
+                    ("Tệp nguồn", 30), ("Ô nguồn", 14))
 _COLUMNS = {
-    SHEET_UNITS: (("STT", 6), ("Mã đơn vị", 14), ("Đơn vị", 38), ("Loại", 20), ("Chỉ tiêu tập thể", 10),
-                  ("Chỉ tiêu cá nhân", 10), ("Đề nghị tập thể", 10), ("Đề nghị cá nhân", 10),
-                  ("Đưa vào QĐ tập thể", 10), ("Đưa vào QĐ cá nhân", 10), ("Trạng thái", 22),
-                  ("Tệp được dùng", 36), ("Thời điểm nhận", 18), ("Số lỗi", 8), ("Số cảnh báo", 10)),
-    SHEET_COLLECTIVES: (("STT", 6), ("Đơn vị đề nghị", 30), ("Tên tập thể", 36), ("Tóm tắt thành tích", 60),
-                        ("Tỷ lệ phiếu đồng ý (%)", 10), ("Ghi chú", 20)) + _NOMINATION_TAIL,
-    SHEET_INDIVIDUALS: (("STT", 6), ("Đơn vị đề nghị", 30), ("Họ và tên", 24), ("Giới tính", 8), ("Năm sinh", 8),
-                        ("Dân tộc", 10), ("Chức vụ", 22), ("Đơn vị công tác", 30), ("Tóm tắt thành tích", 60),
-                        ("Tỷ lệ phiếu đồng ý (%)", 10), ("Ghi chú", 20)) + _NOMINATION_TAIL,
-    SHEET_FINDINGS: (("STT", 6), ("Mức độ", 10), ("Loại", 24), ("Đơn vị", 30), ("Tệp", 30), ("Trang", 12),
-                     ("Ô", 8), ("Giá trị tìm thấy", 20), ("Nội dung, cách sửa", 80)),
-    SHEET_FILES: (("STT", 6), ("Tệp", 40), ("Trạng thái", 16), ("Dạng danh sách", 22), ("Đơn vị", 30),
-                  ("Thời điểm nhận", 18), ("Lý do", 30), ("Người gửi", 30), ("Tiêu đề thư", 40), ("SHA-256", 66)),
-    SHEET_SKIPPED: (("STT", 6), ("Đơn vị", 30), ("Tệp", 36), ("Trang / bảng", 14), ("Dòng", 8), ("Là", 24),
+    SHEET_UNITS: (("STT", 5), ("Mã đơn vị", 12), ("Đơn vị", 32), ("Loại", 16), ("Chỉ tiêu tập thể", 9),
+                  ("Chỉ tiêu cá nhân", 9), ("Đề nghị tập thể", 9), ("Đề nghị cá nhân", 9),
+                  ("Đưa vào QĐ tập thể", 9), ("Đưa vào QĐ cá nhân", 9), ("Trạng thái", 16),
+                  ("Tệp được dùng", 30), ("Thời điểm nhận", 16), ("Số lỗi", 7), ("Số cảnh báo", 8)),
+    SHEET_COLLECTIVES: (("STT", 5), ("Đơn vị đề nghị", 22), ("Tên tập thể", 30), ("Tóm tắt thành tích", 50),
+                        ("Tỷ lệ phiếu đồng ý (%)", 8), ("Ghi chú", 14)) + _NOMINATION_TAIL,
+    SHEET_INDIVIDUALS: (("STT", 5), ("Đơn vị đề nghị", 20), ("Họ và tên", 20), ("Giới tính", 6), ("Năm sinh", 6),
+                        ("Dân tộc", 8), ("Chức vụ", 16), ("Đơn vị công tác", 22), ("Tóm tắt thành tích", 40),
+                        ("Tỷ lệ phiếu đồng ý (%)", 7), ("Ghi chú", 12)) + _NOMINATION_TAIL,
+    SHEET_FINDINGS: (("STT", 5), ("Mức độ", 9), ("Loại", 18), ("Đơn vị", 24), ("Tệp", 26), ("Trang", 10),
+                     ("Ô", 6), ("Giá trị tìm thấy", 16), ("Nội dung, cách sửa", 70)),
+    SHEET_FILES: (("STT", 5), ("Tệp", 36), ("Trạng thái", 14), ("Dạng danh sách", 18), ("Đơn vị", 24),
+                  ("Thời điểm nhận", 16), ("Lý do", 26), ("Người gửi", 26), ("Tiêu đề thư", 30), ("SHA-256", 66)),
+    SHEET_SKIPPED: (("STT", 5), ("Đơn vị", 28), ("Tệp", 34), ("Trang / bảng", 12), ("Dòng", 7), ("Là", 22),
                     ("Nội dung dòng", 70)),
 }
+# How many of each sheet's first columns are printed (the rest are technical).
+PRINTED = {SHEET_UNITS: 15, SHEET_COLLECTIVES: 9, SHEET_INDIVIDUALS: 14, SHEET_FINDINGS: 9, SHEET_FILES: 9,
+           SHEET_SKIPPED: 7}
+# A4 landscape, 0.4" margins: 10.9" of 96 px; a column of width w takes 7w + 5 px (Calibri 11's digit).
+PRINTABLE_PX = int((11.69 - 0.8) * 96)
+
+
+def print_scale(widths: list[float]) -> int:
+    """The scale (%) a sheet of these printed column widths needs to fit one page wide."""
+    pixels = sum(int(w * 7 + 5) for w in widths)
+    return min(100, PRINTABLE_PX * 100 // pixels)
+
+
 _FIELDS = {COLLECTIVE: ("name", "summary", "vote", "note"),
            INDIVIDUAL: ("name", "gender", "birth_year", "ethnicity", "position", "workplace", "summary", "vote",
                         "note")}
@@ -71,21 +88,25 @@ class _Writer:
             "text": book.add_format(base),
             "wrap": book.add_format({**base, "text_wrap": True}),
         }
+        self.fmt["total"] = book.add_format({**base, "bold": True, "top": 1, "bottom": 1})
         for name, colour in (("error", "#F8CBAD"), ("warning", "#FFF2CC"), ("held", "#FCE4D6")):
             self.fmt[name] = book.add_format({**base, "bg_color": colour})
             self.fmt[name + "-wrap"] = book.add_format({**base, "bg_color": colour, "text_wrap": True})
 
-    def sheet(self, name: str, rows: list[tuple[list[object], str | None]]):
+    def sheet(self, name: str, rows: list[tuple[list[object], str | None]],
+              total: list[object] | None = None):
         columns = _COLUMNS[name]
         ws = self.book.add_worksheet(name)
         for c, (title, width) in enumerate(columns):
             ws.set_column(c, c, width)
             ws.write_string(0, c, title, self.fmt["header"])
-        ws.set_row(0, 32)
+        ws.set_row(0, max(32, 15 * max(_lines(title, width) for title, width in columns)))
         ws.freeze_panes(1, 0)
         ws.set_landscape()
         ws.set_paper(9)            # A4
-        ws.fit_to_pages(1, 0)      # one page wide, as many tall as needed
+        printed = PRINTED[name]
+        ws.print_area(0, 0, len(rows) + (1 if total else 0), printed - 1)
+        ws.fit_to_pages(1, 0)      # one page wide (print_scale() says at what scale), as many tall as needed
         ws.repeat_rows(0)
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
@@ -98,6 +119,9 @@ class _Writer:
             lines = max([_lines(values[c], columns[c][1]) for c in wrapped_cols if c < len(values)] or [1])
             if lines > 1:   # neither Excel nor Calc fits row heights to wrapped text on opening
                 ws.set_row(r, min(15 * lines, 409))
+        if total:
+            for c, value in enumerate(total):
+                self.write(ws, len(rows) + 1, c, value, self.fmt["total"])
         return ws
 
     @staticmethod
@@ -132,13 +156,36 @@ def _unit_rows(result: BatchResult):
         if f.unit:
             e, w = counts.get(f.unit, (0, 0))
             counts[f.unit] = (e + (f.severity is Severity.ERROR), w + (f.severity is Severity.WARNING))
+    kinds = kind_names(result)
     for i, u in enumerate(result.units, 1):
         errors, warnings = counts.get(u.unit.id, (0, 0))
         tone = "error" if errors else ("warning" if warnings else None)
-        yield [i, u.unit.id, u.unit.name, u.unit.type, u.quota.collectives, u.quota.individuals,
+        yield [i, u.unit.id, u.unit.name, kinds[u.unit.id], u.quota.collectives, u.quota.individuals,
                u.submitted.collectives, u.submitted.individuals, u.in_decision.collectives,
                u.in_decision.individuals, STATUS_WORDS[u.status], u.file.path if u.file else None,
                _when(u.file, result), errors, warnings], tone
+
+
+def kind_names(result: BatchResult) -> dict[str, str]:
+    """One name per unit kind: kinds typed differently in the roster ("công đoàn ngành", "Công đoàn
+    ngành") are shown by the first spelling, capitalised."""
+    seen: dict[str, str] = {}
+    names = {}
+    for u in result.units:
+        typed = u.unit.type.strip()
+        shown = seen.setdefault(fold(typed), typed[:1].upper() + typed[1:])
+        names[u.unit.id] = shown
+    return names
+
+
+def _unit_total(rows: list[list[object]]) -> list[object]:
+    """The total row of Tổng hợp đơn vị: each count summed (numbers, never formulas)."""
+    total: list[object] = [None, None, "Tổng cộng", f"{len(rows)} đơn vị"]
+    for c in range(4, 10):
+        total.append(sum(r[c] for r in rows))
+    sent = sum(1 for r in rows if r[11])
+    return total + [f"{sent} đơn vị có tệp dùng được", None, None, sum(r[13] for r in rows),
+                    sum(r[14] for r in rows)]
 
 
 def _nomination_rows(result: BatchResult, kind: str):
@@ -146,8 +193,9 @@ def _nomination_rows(result: BatchResult, kind: str):
     for i, n in enumerate(result.all_nominations(kind), 1):
         unit = roster.get(n.unit or "")
         values = [i, unit.name if unit else None, *(cell_shown(n.cells.get(k)) for k in _FIELDS[kind]),
-                  n.file, f"{n.sheet}!{n.ref('name') or f'A{n.row}'}", "Có" if n.in_decision else "Không",
-                  None if n.in_decision else n.held_out, "; ".join(p.sentence for p in n.past_awards) or None]
+                  "Có" if n.in_decision else "Không", None if n.in_decision else n.held_out,
+                  "; ".join(p.sentence for p in n.past_awards) or None,
+                  n.file, f"{n.sheet}!{n.ref('name') or f'A{n.row}'}"]
         yield values, (None if n.in_decision else "held")
 
 
@@ -190,7 +238,8 @@ def write_consolidated(result: BatchResult, path: Path) -> Path:
         book.set_properties({"title": "Tổng hợp đề nghị khen thưởng", "author": "thidua-batch",
                              "created": result.generated_at.replace(tzinfo=None)})
         writer = _Writer(book)
-        writer.sheet(SHEET_UNITS, list(_unit_rows(result)))
+        units = list(_unit_rows(result))
+        writer.sheet(SHEET_UNITS, units, total=_unit_total([values for values, _ in units]))
         writer.sheet(SHEET_COLLECTIVES, list(_nomination_rows(result, COLLECTIVE)))
         writer.sheet(SHEET_INDIVIDUALS, list(_nomination_rows(result, INDIVIDUAL)))
         writer.sheet(SHEET_FINDINGS, list(_finding_rows(result)))

@@ -187,7 +187,7 @@ def letter_info(result: BatchResult, ur: UnitResult, index: UnitIndex | None = N
         included=counts_phrase(d.collectives, d.individuals),
         included_lines=[_nomination_line(n, False) for n in included],
         held_out_lines=[_nomination_line(n, True) for n in held],
-        notes=_duplicate_notes(result, ur),
+        notes=_duplicate_notes(result, ur) + [doc_text(f.message) for f in every if f.code == "awarded-before"],
         files=[_file_line(f, result.campaign) for f in files],
         findings=_finding_rows(findings, ur.file.path if ur.file else None),
         skipped=_skipped_sentence(ur, every),
