@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from thidua_batch.checks.rules import quota_words
 from thidua_batch.config.campaign import Campaign, load_campaign
 from thidua_batch.model.findings import Finding
 from thidua_batch.model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA, UNUSABLE,
@@ -78,8 +79,8 @@ def build(campaign: Campaign, sent: list[Sent], extra_findings: list[Finding] = 
             why = "các tệp đơn vị gửi đều không dùng được" if attributed else "chưa nhận được hồ sơ nào"
             findings.append(Finding("unit-missing", f"{unit.name}: {why}.", unit=unit.id))
             continue
-        in_c = _decide(accepted.collectives, unit.collectives, "tập thể")
-        in_i = _decide(accepted.individuals, unit.individuals, "cá nhân")
+        in_c = _decide(accepted.collectives, unit.collectives, COLLECTIVE)
+        in_i = _decide(accepted.individuals, unit.individuals, INDIVIDUAL)
         codes = {f.code for f in accepted.findings if f.is_error}
         if codes - {"quota-exceeded"}:
             status = HAS_ERRORS
@@ -95,14 +96,14 @@ def build(campaign: Campaign, sent: list[Sent], extra_findings: list[Finding] = 
                        files=files, units=units, findings=findings)
 
 
-def _decide(rows: list[Nomination], quota: int, word: str) -> int:
+def _decide(rows: list[Nomination], quota: int, kind: str) -> int:
     over = len(rows) > quota
     for n in rows:
         n.in_decision = not n.has_error and not over
         if over:
-            n.held_out = f"Đơn vị đề nghị {len(rows)} {word}, vượt chỉ tiêu {quota}; chờ đơn vị chọn lại"
+            n.held_out = f"{quota_words(kind, quota, len(rows))}; chờ đơn vị chọn lại"
         elif n.has_error:
-            n.held_out = "Có lỗi cần sửa ở dòng này"
+            n.held_out = "; ".join(n.reasons) or "chưa đủ điều kiện"
     return sum(n.in_decision for n in rows)
 
 
@@ -153,6 +154,7 @@ def sample_result() -> BatchResult:
     old = "sin_ho.xlsx"
     bad = individual(p, 4, ERROR_PERSON, "Nhân viên", "Chi cục Thuế huyện Sìn Hồ", ethnicity="La Hủ", vote=40.0,
                      error=True)
+    bad.reasons.append("tỷ lệ phiếu đồng ý 40%, chưa đạt trên 50%")
     sent.append(Sent("sin-ho", old, received_at=received(16), status=SUPERSEDED, reason="unit-superseded",
                      collectives=[collective(old, 2, "Công đoàn Chi cục Thuế huyện Sìn Hồ")]))
     sent.append(Sent("sin-ho", p, received_at=received(17), collectives=[

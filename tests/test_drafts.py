@@ -283,20 +283,32 @@ def test_submission(out, result):
     rows = {row[1]: row for row in summary[1:]}
     assert [row[1] for row in summary[1:-1]] == [u.name for u in result.campaign.roster]
     assert rows["Liên đoàn Lao động huyện Phong Thổ"][2:5] == ["1/4", "1/5", "1/0"]
-    assert rows["Liên đoàn Lao động huyện Phong Thổ"][5] == "Vượt chỉ tiêu: cá nhân 5/4; 5 đề nghị chưa đưa vào dự thảo"
+    assert rows["Liên đoàn Lao động huyện Phong Thổ"][5] == "Chỉ tiêu 04 cá nhân, đề nghị 05: vượt 01"
+    # "Đạt yêu cầu" only where nothing was found; otherwise each fact in words
+    assert rows["Liên đoàn Lao động huyện Tam Đường"][5] == "Không có biên bản họp xét"
+    assert rows["Liên đoàn Lao động huyện Sìn Hồ"][5] == ("Chỉ tiêu 04 cá nhân, đề nghị 03; 01 đề nghị có lỗi (xem mục "
+                                                          "2); gửi lại hồ sơ, dùng tệp nhận ngày 17/12/2020")
+    assert [row[1] for row in summary[1:-1] if row[5] == "Đạt yêu cầu"] == [
+        "Liên đoàn Lao động thành phố Lai Châu", "Công đoàn Viên chức tỉnh"]
     assert rows["Liên đoàn Lao động huyện Mường Tè"][3:] == ["—", "0/0", "Chưa gửi hồ sơ"]
     assert rows["Liên đoàn Lao động huyện Than Uyên"][5] == "Đã gửi 1 tệp nhưng chưa dùng được: không mở được tệp"
-    assert rows["Liên đoàn Lao động huyện Tân Uyên"][5] == "Dưới chỉ tiêu: gửi sau hạn"
+    assert rows["Liên đoàn Lao động huyện Tân Uyên"][5] == ("Nhận ngày 21/12/2020, sau hạn 20/12/2020; chỉ tiêu 04 cá "
+                                                            "nhân, đề nghị 02")
     assert rows["Tổng cộng"][2:5] == ["11/50", "6/26", "6/20"]
     held = [line for line in lines if line.startswith("- ")]
-    assert held[0].startswith("- Liên đoàn Lao động huyện Phong Thổ (vượt chỉ tiêu): 05 cá nhân chưa đưa vào "
-                              "dự thảo (Đơn vị đề nghị 5 cá nhân, vượt chỉ tiêu 4; chờ đơn vị chọn lại).")
+    assert held[0] == ("- Liên đoàn Lao động huyện Phong Thổ: 05 cá nhân chưa đưa vào dự thảo (chỉ tiêu 04 cá nhân, "
+                       "đề nghị 05: vượt 01; chờ đơn vị chọn lại).")
+    assert held[1] == ("- Liên đoàn Lao động huyện Sìn Hồ: 01 cá nhân chưa đưa vào dự thảo: Pờ Xé Mé (trang “Cá nhân”, "
+                       "dòng 4): tỷ lệ phiếu đồng ý 40%, chưa đạt trên 50%.")
+    assert "Có lỗi cần sửa ở dòng này" not in body
+    # who the decision honours, counted from the lists (factory: 14 women, 16 of an ethnic minority)
+    assert "Trong 20 cá nhân được đề nghị khen thưởng có 14 nữ và 16 người dân tộc thiểu số." in lines
     assert "- Liên đoàn Lao động huyện Mường Tè: chưa gửi hồ sơ." in held
     assert ("quyết định tặng Bằng khen của Ban Chấp hành Liên đoàn Lao động tỉnh cho 06 tập thể và 20 cá nhân"
             in body)
     assert "Tổng số tiền thưởng: 47.680.000 đồng (Bằng chữ: Bốn mươi bảy triệu sáu trăm tám mươi nghìn đồng)" in body
     assert lines[-1] == ""  # the closing paragraph after the signature table
-    assert "TRƯỞNG BAN" in lines[-2]
+    assert "TRƯỞNG BAN" in lines[-2] and lines[-2].endswith("………………………………")   # no name given: a dotted line
 
 
 # ---------------------------------------------------------------- the letters
@@ -329,8 +341,10 @@ def test_letter_with_errors(out):
     assert "- Tệp “sin_ho_v2.xlsx”, nhận lúc 09:30 ngày 17/12/2020: đã dùng để tổng hợp." in lines
     assert "- Cá nhân: Lò Văn Tiến (Chi cục trưởng - Chi cục Thuế huyện Sìn Hồ)." in lines
     assert f"- Cá nhân: {factory.ERROR_PERSON} (Nhân viên - Chi cục Thuế huyện Sìn Hồ) [trang “Cá nhân”, dòng 4]: " \
-           "Có lỗi cần sửa ở dòng này." in lines
-    assert "trước ngày 20/12/2020" in body and "luonghaldld@gmail.com" in body
+           "tỷ lệ phiếu đồng ý 40%, chưa đạt trên 50%." in lines
+    # the run (22/12/2020) is after the deadline: corrections are due three days on, never "before 20/12"
+    assert "chậm nhất ngày 25/12/2020" in body and "luonghaldld@gmail.com" in body
+    assert "20/12/2020" not in body.split("3. Nội dung cần sửa")[1]
 
 
 def test_letter_over_quota(out):
@@ -338,7 +352,7 @@ def test_letter_over_quota(out):
     assert "Đưa vào dự thảo Quyết định khen thưởng: 01 tập thể, 0 cá nhân." in body
     for name in factory.OVER_QUOTA_PEOPLE:
         assert f"Cá nhân: {name}" in body
-    assert body.count("vượt chỉ tiêu 4; chờ đơn vị chọn lại") == 5
+    assert body.count("chỉ tiêu 04 cá nhân, đề nghị 05: vượt 01; chờ đơn vị chọn lại") == 5
 
 
 def test_letter_nothing_to_fix(out):

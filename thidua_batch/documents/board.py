@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from ..config.campaign import Campaign, Organisation, Signer
 from ..checks.rules import quota_words
 from ..common.text import fold
+from ..config import schema
 from ..model.findings import CODE_WORDS, Finding, Severity
 from ..model.results import (ACCEPTED, COLLECTIVE, IGNORED, INDIVIDUAL, MISSING, OK, REASON_WORDS, REJECTED, STATUS_WORDS,
                              SUPERSEDED, UNUSABLE, BatchResult, FileResult, Nomination, UnitResult)
@@ -217,7 +218,6 @@ def _unit_note(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
 
 
 _LAYOUT_FACT = "danh sách không theo mẫu: chưa kiểm tra được họp xét, tỷ lệ phiếu, hồ sơ"
-_QUOTED = re.compile(r"“([^”]+)”")
 # Facts said in their own words; the other findings (warnings and errors) by the words of their code.
 _OWN_WORDS = {"quorum-not-met", "dossier-incomplete", "layout-own", "submitted-late", "quota-exceeded", "quota-under",
               "person-duplicate", "collective-duplicate", "unit-superseded", "unit-missing", "unit-unusable"}
@@ -236,10 +236,7 @@ def unit_facts(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
         if f.code == "quorum-not-met":
             facts.append(f"họp xét {f.value} thành viên (dưới {c.checks.quorum_numerator}/"
                          f"{c.checks.quorum_denominator})")
-    for f in findings:
-        if f.code == "dossier-incomplete":
-            paper = _QUOTED.search(f.message)
-            facts.append(f"không có {paper.group(1).lower() if paper else 'đủ hồ sơ'}")
+    facts.extend(f"không có {paper}" for paper in missing_papers(findings))
     if "layout-own" in codes:
         facts.append(_LAYOUT_FACT)
     file = ur.file
@@ -266,6 +263,18 @@ def unit_facts(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
             others.append(words)
     facts.extend(others)
     return facts
+
+
+def missing_papers(findings: list[Finding]) -> list[str]:
+    """The papers of the dossier marked as not attached ("biên bản họp xét"), in words."""
+    papers = []
+    for f in findings:
+        if f.code == "dossier-incomplete":
+            named = [p.lower() for _, p in schema.DOSSIER_FIELDS if fold(p) in fold(f.message)]
+            for paper in named or ["giấy tờ còn thiếu của hồ sơ"]:
+                if paper not in papers:
+                    papers.append(paper)
+    return papers
 
 
 def _received_day(file: FileResult, campaign: Campaign) -> str:

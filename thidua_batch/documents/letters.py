@@ -3,13 +3,12 @@ its place and how to fix it."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from ..config.campaign import Campaign
 from ..model.findings import SEVERITY_WORDS, Finding, Severity
 from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, IGNORED, LAYOUT_WORDS, OWN, REASON_WORDS,
                              REJECTED, STATUS_WORDS, SUPERSEDED, WORD, BatchResult, FileResult, Nomination, UnitResult)
-from .board import UnitIndex, counts_phrase
+from .board import UnitIndex, counts_phrase, missing_papers
 from .draft_context import FileLine, FindingRow, LetterInfo
 from .vnformat import datetime_text, short_date, two_digits
 from .word import doc_text
@@ -62,7 +61,6 @@ def _nomination_line(n: Nomination, with_reason: bool) -> str:
 
 
 _VALUE_LIMIT = 200
-_QUOTED = re.compile(r"“([^”]+)”")
 
 
 def _finding_rows(findings: list[Finding], used_file: str | None) -> list[FindingRow]:
@@ -104,17 +102,6 @@ def due_date(result: BatchResult) -> dt.date:
     c = result.campaign
     today = result.generated_at.astimezone(c.tz).date()
     return c.deadline if today < c.deadline else today + dt.timedelta(days=c.resubmit_days)
-
-
-def _papers(findings: list[Finding]) -> list[str]:
-    papers = []
-    for f in findings:
-        if f.code == "dossier-incomplete":
-            m = _QUOTED.search(f.message)
-            paper = m.group(1).lower() if m else "giấy tờ còn thiếu của hồ sơ"
-            if paper not in papers:
-                papers.append(paper)
-    return papers
 
 
 def _closing(result: BatchResult, ur: UnitResult, errors: int, warnings: int, papers: list[str]) -> list[str]:
@@ -192,7 +179,7 @@ def letter_info(result: BatchResult, ur: UnitResult, index: UnitIndex | None = N
         findings=_finding_rows(findings, ur.file.path if ur.file else None),
         skipped=_skipped_sentence(ur, every),
         errors=errors, warnings=warnings, has_errors=errors > 0, verdict=_verdict(errors, warnings, infos),
-        closing=_closing(result, ur, errors, warnings, _papers(findings)))
+        closing=_closing(result, ur, errors, warnings, missing_papers(findings)))
 
 
 def letter_units(result: BatchResult, index: UnitIndex | None = None) -> list[UnitResult]:
