@@ -250,7 +250,7 @@ def quorum(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                       f"Cuộc họp xét có {present.value}/{total.value} thành viên dự, dưới {share} tổng số thành "
                       f"viên. {consequence}",
                       file=file.path, unit=file.unit, sheet=file.unit_sheet, cell=present.ref,
-                      value=f"{present.value}/{total.value}",
+                      value=str(present.value),
                       level=Severity.WARNING if checks.quorum_severity == "warning" else None)
 
 

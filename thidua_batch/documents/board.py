@@ -232,14 +232,13 @@ def unit_facts(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
     c = result.campaign
     facts: list[str] = []
     codes = {f.code for f in findings}
-    for f in findings:
-        if f.code == "quorum-not-met":
-            facts.append(f"họp xét {f.value} thành viên (dưới {c.checks.quorum_numerator}/"
-                         f"{c.checks.quorum_denominator})")
+    file = ur.file
+    if "quorum-not-met" in codes and file is not None:
+        facts.append(f"họp xét {file.field_text('members_present')}/{file.field_text('members_total')} thành viên "
+                     f"(dưới {c.checks.quorum_numerator}/{c.checks.quorum_denominator})")
     facts.extend(f"không có {paper}" for paper in missing_papers(findings))
     if "layout-own" in codes:
         facts.append(_LAYOUT_FACT)
-    file = ur.file
     if "submitted-late" in codes and file is not None and file.received_at is not None:
         facts.append(f"nhận ngày {_received_day(file, c)}, sau hạn {short_date(c.deadline)}")
     for kind, quota, got in ((COLLECTIVE, ur.quota.collectives, ur.submitted.collectives),
