@@ -296,6 +296,8 @@ def _duplicate_facts(result: BatchResult, ur: UnitResult) -> list[str]:
                 who += " (chưa đưa vào dự thảo: đơn vị kia gửi trước)"
             elif n.in_decision:
                 who += " (giữ đề nghị của đơn vị: gửi trước)"
+            elif any(o.in_decision for o in n.also_proposed):
+                who += " (đề nghị của đơn vị chưa đưa vào được, tính đề nghị của đơn vị kia)"
             if who not in names:
                 names.append(who)
     within = [doc_text(n.display_name) for n in (*ur.file.collectives, *ur.file.individuals)
