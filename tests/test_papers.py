@@ -259,6 +259,12 @@ def test_an_own_layout_and_a_late_file_are_stated_never_called_đạt(tmp_path, 
     body = letter(out, "than-uyen")
     assert re.search(r"\d\d dòng tiêu đề, dòng cộng, chữ ký trong danh sách không phải là đề nghị", body)
     assert "Dòng không phải đề nghị" not in body and "Người lập biểu" not in body.split("3. Nội dung cần sửa")[1]
+    # the verdict's counts are the rows of the table under it
+    rows = tables(out / "phan_hoi" / "than-uyen.docx")[-2][1:]
+    levels = [row[1] for row in rows]
+    said = re.search(r"có (\d+) cảnh báo để đơn vị xem lại \(không bắt buộc sửa\) và (\d+) thông tin", body)
+    assert said and (int(said.group(1)), int(said.group(2))) == (levels.count("Cảnh báo"), levels.count("Thông tin"))
+    assert len(levels) == levels.count("Cảnh báo") + levels.count("Thông tin")
 
 
 # ---------------------------------------------------------------- forms and counts

@@ -79,14 +79,17 @@ def _finding_rows(findings: list[Finding], used_file: str | None) -> list[Findin
 
 
 def _verdict(errors: int, warnings: int, infos: int) -> str:
+    """The sentence before the findings table; its counts are the table's rows."""
+    also = f" và {two_digits(infos)} thông tin" if infos else ""
     if errors:
         text = f"Hồ sơ có {two_digits(errors)} lỗi phải sửa"
         if warnings:
-            text += f" và {two_digits(warnings)} cảnh báo cần xem lại"
-        return text + ", cụ thể như sau:"
+            text += f", {two_digits(warnings)} cảnh báo cần xem lại" if infos else \
+                f" và {two_digits(warnings)} cảnh báo cần xem lại"
+        return text + also + ", cụ thể như sau:"
     if warnings:
         return (f"Hồ sơ không có lỗi; có {two_digits(warnings)} cảnh báo để đơn vị xem lại "
-                "(không bắt buộc sửa), cụ thể như sau:")
+                f"(không bắt buộc sửa){also}, cụ thể như sau:")
     return "Hồ sơ không có lỗi; có thông tin dưới đây để đơn vị biết:"
 
 
