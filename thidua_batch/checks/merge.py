@@ -90,7 +90,8 @@ def _decide(file: FileResult, kind: str, quota: int, campaign: Campaign) -> int:
         unit_reasons.append(f"{quota_words(kind, quota, len(rows))}; chờ đơn vị chọn lại")
     for nomination in rows:
         nomination.in_decision = not nomination.has_error and not unit_reasons
-        reasons = nomination.reasons + unit_reasons
+        own = nomination.reasons or ([nomination.held_out] if nomination.held_out else [])   # said by the reader
+        reasons = own + unit_reasons
         nomination.held_out = None if nomination.in_decision else "; ".join(reasons) or "chưa đủ điều kiện"
     return sum(n.in_decision for n in rows)
 

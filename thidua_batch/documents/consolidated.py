@@ -61,7 +61,7 @@ def print_scale(widths: list[float]) -> int:
 _FIELDS = {COLLECTIVE: ("name", "summary", "vote", "note"),
            INDIVIDUAL: ("name", "gender", "birth_year", "ethnicity", "position", "workplace", "summary", "vote",
                         "note")}
-_WRAPPED = {"Đã được khen trước đây", "Tóm tắt thành tích", "Nội dung, cách sửa", "Nội dung dòng", "Lý do", "Loại", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị",
+_WRAPPED = {"Tệp được dùng", "Trạng thái", "Đã được khen trước đây", "Tóm tắt thành tích", "Nội dung, cách sửa", "Nội dung dòng", "Lý do", "Loại", "Lý do chưa đưa vào", "Đơn vị", "Đơn vị đề nghị",
             "Tên tập thể", "Tệp nguồn", "Tệp", "Chức vụ", "Đơn vị công tác"}
 
 
