@@ -304,6 +304,8 @@ def test_counts_agree_across_every_paper(tmp_path, inbox):
     assert total["Đơn vị"] == "Tổng cộng"
     assert (total["Đưa vào QĐ tập thể"], total["Đưa vào QĐ cá nhân"]) == (n_c, n_i)
     assert total["Đề nghị cá nhân"] == sum(r["Đề nghị cá nhân"] for r in units[:-1]) == 4 + 4 + 6 + 8
+    assert f"Tổng số đề nghị: {total['Đề nghị tập thể']} tập thể, {total['Đề nghị cá nhân']} cá nhân" in sub
+    assert submission_rows(out)["Tổng cộng"][3] == f"{total['Đề nghị tập thể']}/{total['Đề nghị cá nhân']}"
     assert sum(r["Đưa vào quyết định"] == "Có" for r in workbook_rows(out, CN)) == n_i
     # each letter's counts match the rows it lists
     for ur in result.units:
