@@ -16,7 +16,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from docx import Document
 from filler import filled, sample_individual
 from helpers import set_received, soffice_convert
 from test_drafts import blocks, tables

@@ -10,7 +10,7 @@ from ..config.campaign import Campaign
 from ..model.findings import Finding
 from ..model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, IGNORED, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
                              REASON_WORDS, SUPERSEDED, UNDER_QUOTA, UNUSABLE, BatchResult, Counts, FileResult,
-                             Nomination, UnitResult)
+                             UnitResult)
 from . import duplicates
 from .duplicates import over_quota, quorum_blocks
 from .rules import quota_words

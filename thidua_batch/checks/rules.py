@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from ..common.text import fold
 from ..config import schema
 from ..config.campaign import Campaign
 from ..intake.values import show_value
