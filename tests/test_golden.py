@@ -74,6 +74,18 @@ def test_samples_inbox_gives_the_expected_report(tmp_path):
     letters = sorted(p.stem for p in (out / "phan_hoi").glob("*.docx"))
     assert letters == sorted(u[0] for u in got["units"] if u[1] != "missing")
     assert "Giàng A Páo" in annex and "GIÀNG A PÁO" not in annex
+    # one award per person: the teacher both Tam Đường and CĐN Giáo dục proposed is in the decision once
+    assert sum(cell.text == "Tòng Thị Hải Yến" for table in tables for row in table.rows
+               for cell in row.cells[:2]) == 1
+    # the tờ trình states what the checks found, never "Đạt yêu cầu" over a broken rule
+    submission = Document(out / "du_thao_to_trinh.docx").tables[1]
+    notes = {row.cells[1].text: row.cells[5].text for row in submission.rows[1:]}
+    assert notes["Công đoàn Viên chức tỉnh"] == "Họp xét 6/11 thành viên (dưới 2/3)"
+    assert notes["Liên đoàn Lao động huyện Tam Đường"].startswith("Không có biên bản họp xét; trùng đề nghị với "
+                                                                  "Công đoàn ngành Giáo dục: Tòng Thị Hải Yến")
+    assert notes["Liên đoàn Lao động huyện Than Uyên"].startswith("Danh sách không theo mẫu")
+    assert notes["Liên đoàn Lao động huyện Tân Uyên"].startswith("Danh sách không theo mẫu")
+    assert "nhận ngày 23/12/2020, sau hạn 20/12/2020" in notes["Liên đoàn Lao động huyện Tân Uyên"]
 
 
 def test_samples_real_shaped_lists_are_read_as_an_officer_reads_them(tmp_path):
