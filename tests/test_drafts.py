@@ -320,6 +320,8 @@ def test_letter_lists_each_finding(out, result):
         body = "\n".join(lines)
         assert f"Kính gửi: {ur.unit.name}" in lines
         for finding in letters.unit_findings(result, ur):
+            if finding.code == "row-not-nomination":   # said in one sentence, not as something to fix
+                continue
             row = next((line for line in lines if finding.message in line), None)
             assert row is not None, (ur.unit.id, finding.code)
             if finding.place:
