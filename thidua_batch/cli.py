@@ -11,6 +11,9 @@ from pathlib import Path
 import click
 
 from . import batch
+from .common import cli_words
+from .common.atomic import OutputBlocked
+from .common.console import use_safe_streams
 from .common.timings import Timings
 from .config.campaign import Campaign, CampaignError, load_campaign
 from .documents.report import dumps, file_entry
@@ -20,6 +23,9 @@ from .intake.inbox import walk
 from .model.findings import SEVERITY_WORDS, Severity
 from .model.results import (COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
                             STATUS_WORDS, UNDER_QUOTA, UNUSABLE, BatchResult, FileResult)
+
+
+cli_words.install()     # click's own errors and help words in Vietnamese, before any option is declared
 
 
 class Stop(click.ClickException):
@@ -74,10 +80,15 @@ class _Group(_Command, click.Group):
         return [p.replace("COMMAND [ARGS]...", "LỆNH [THAM SỐ]...") for p in super().collect_usage_pieces(ctx)]
 
     def main(self, *args, **kwargs):
-        """Run with click's errors said in Vietnamese (exit 2 for a wrong call)."""
+        """Run with click's errors said in Vietnamese (exit 2 for a wrong call). Output goes out as UTF-8 to
+        files and pipes and never fails on a console that cannot show a letter."""
+        use_safe_streams()
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)
+        except OutputBlocked as exc:    # an output open in Word or Excel: nothing was replaced
+            Stop(str(exc)).show()
+            sys.exit(2)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "thidua-batch"
             click.echo(f"Lỗi: {_usage_message(exc)}\nXem hướng dẫn: {where} --help", err=True)
@@ -102,11 +113,7 @@ def _usage_message(exc: click.UsageError) -> str:
         return f"không có tùy chọn “{exc.option_name}”."
     if isinstance(exc, click.BadParameter):
         return f"giá trị không hợp lệ cho {hint}: {exc.message}"
-    if exc.message.startswith("No such command"):
-        return f"không có lệnh {exc.message.split(' ', 3)[-1].rstrip('.')}."
-    if exc.message.startswith("Got unexpected extra argument"):
-        return f"thừa tham số: {exc.message.split('(', 1)[-1].rstrip(')')}."
-    return exc.message
+    return exc.format_message()     # click's own text, in Vietnamese through common.cli_words
 
 
 campaign_option = click.option("--campaign", "campaign_path", metavar="TỆP",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..common.atomic import atomic_path
+from ..common.atomic import OutputSet
 from ..register.model import Decision
 from .layout import Layout, LayoutError, load_layout
 from .pdf import write_calibration_pdf, write_certificates_pdf, write_flag_list_pdf
@@ -19,20 +19,16 @@ FLAG_LIST_FILE, RECEIPT_FILE = "danh_sach_co_thi_dua.pdf", "danh_sach_ky_nhan.xl
 
 def write_certificates(decision: Decision, out_dir: Path, *, layout_path: Path | None = None,
                        calibrate: bool = False) -> list[Path]:
-    """Write the files for a decision (certificate numbers already given by the register); every
-    text is fitted before a file is renamed into place, so a text that cannot fit leaves nothing."""
+    """Write the files for a decision (certificate numbers already given by the register) as one set:
+    every text is fitted and every file written before any is put in place, so a text that cannot
+    fit, or a file open in another program, leaves the earlier files as they were."""
     layout = load_layout(layout_path)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
     name, writer = ((FLAG_LIST_FILE, write_flag_list_pdf) if decision.is_flag
                     else (CERTIFICATES_FILE, write_certificates_pdf))
-    with atomic_path(out_dir / name) as tmp:
-        writer(decision, layout, tmp)
-    written.append(out_dir / name)
-    written.append(write_receipt(decision, out_dir / RECEIPT_FILE))
-    if calibrate:
-        with atomic_path(out_dir / CALIBRATION_FILE) as tmp:
-            write_calibration_pdf(layout, tmp)
-        written.append(out_dir / CALIBRATION_FILE)
+    with OutputSet(Path(out_dir)) as out:
+        writer(decision, layout, out.path(name))
+        written = [out.final(out.path(name)), out.final(write_receipt(decision, out.path(RECEIPT_FILE)))]
+        if calibrate:
+            write_calibration_pdf(layout, out.path(CALIBRATION_FILE))
+            written.append(out.final(out.path(CALIBRATION_FILE)))
     return written

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..common.atomic import write_text
+from ..common.atomic import OutputSet, write_text
 from ..config.campaign import Campaign, load_campaign
 from ..documents.word import TemplateSet, WordTemplateError
 from ..model.results import FileResult
@@ -92,40 +92,39 @@ def build_conference(conference: Conference, delegates_path: Path, out_dir: Path
                                 f"Sổ khen thưởng chưa có quyết định nào của năm {conference.year}: kịch bản chưa có "
                                 "phần công bố khen thưởng."))
 
-    out_dir = Path(out_dir)
     header, info = papers.header_info(conference), papers.conference_info(conference)
     issue = papers.issue_info(conference, conference.invitation_date)
     day_issue = papers.issue_info(conference, conference.date)
-    written = []
     common = dict(header=header, issue=issue, conference=info, signer=conference.signer,
                   noi_nhan=list(conference.invitation_noi_nhan))
-    written.append(TEMPLATES.write(INVITATION_TPL, InvitationsContext(**common, invitations=invites),
-                                   out_dir / INVITATIONS_FILE, templates_dir))
-    folder = out_dir / INVITATIONS_DIR
-    for invitation in invites:
-        written.append(TEMPLATES.write(INVITATION_TPL, InvitationsContext(**common, invitations=[invitation]),
-                                       folder / f"{invitation.slug}.docx", templates_dir))
-    current = {p.name for p in written if p.parent == folder}
-    for stale in folder.glob("*.docx"):      # an invitee no longer listed gets no stale invitation
-        if stale.name not in current:
-            stale.unlink()
-    written.append(write_delegates_list(conference, delegates, out_dir / DELEGATES_LIST_FILE))
-    written.append(TEMPLATES.write(AGENDA_TPL, AgendaContext(header=header, issue=day_issue, conference=info,
-                                                             rows=papers.agenda_rows(conference)),
-                                   out_dir / AGENDA_FILE, templates_dir))
-    written.append(TEMPLATES.write(SCRIPT_TPL, ScriptContext(header=header, issue=day_issue, conference=info,
-                                                             mc=conference.mc, batch_size=conference.batch_size,
-                                                             decisions=script.decisions, rows=script.rows),
-                                   out_dir / SCRIPT_FILE, templates_dir))
-    written.append(TEMPLATES.write(DISCUSSION_TPL, DiscussionContext(header=header, issue=day_issue,
-                                                                     conference=info, rows=talks, missing=missing),
-                                   out_dir / DISCUSSION_FILE, templates_dir))
-    for k in khoi:
-        context = PledgeContext(header=header, issue=day_issue, conference=info, year=conference.pledge_year,
-                                can_cu=list(conference.pledge_can_cu), contents=list(conference.pledges), khoi=k)
-        written.append(TEMPLATES.write(PLEDGE_TPL, context, out_dir / pledge_file(k.id), templates_dir))
-    counts = papers.counts(delegates, invites, ordered, talks, khoi)
-    groups = {g: sum(d.group == g for d in delegates) for g in conference.groups}
-    written.append(write_budget(conference, counts, groups, out_dir / BUDGET_FILE))
+    out_dir = Path(out_dir)
+    with OutputSet(out_dir) as out:          # one set: nothing replaced unless every paper is written
+        written = [TEMPLATES.write(INVITATION_TPL, InvitationsContext(**common, invitations=invites),
+                                   out.path(INVITATIONS_FILE), templates_dir)]
+        for invitation in invites:
+            written.append(TEMPLATES.write(INVITATION_TPL, InvitationsContext(**common, invitations=[invitation]),
+                                           out.path(f"{INVITATIONS_DIR}/{invitation.slug}.docx"), templates_dir))
+        folder = out_dir / INVITATIONS_DIR   # an invitee no longer listed gets no stale invitation
+        out.drop_unless_written(p.relative_to(out_dir) for p in folder.glob("*.docx") if folder.is_dir())
+        written.append(write_delegates_list(conference, delegates, out.path(DELEGATES_LIST_FILE)))
+        written.append(TEMPLATES.write(AGENDA_TPL, AgendaContext(header=header, issue=day_issue, conference=info,
+                                                                 rows=papers.agenda_rows(conference)),
+                                       out.path(AGENDA_FILE), templates_dir))
+        written.append(TEMPLATES.write(SCRIPT_TPL, ScriptContext(header=header, issue=day_issue, conference=info,
+                                                                 mc=conference.mc, batch_size=conference.batch_size,
+                                                                 decisions=script.decisions, rows=script.rows),
+                                       out.path(SCRIPT_FILE), templates_dir))
+        written.append(TEMPLATES.write(DISCUSSION_TPL, DiscussionContext(header=header, issue=day_issue,
+                                                                         conference=info, rows=talks,
+                                                                         missing=missing),
+                                       out.path(DISCUSSION_FILE), templates_dir))
+        for k in khoi:
+            context = PledgeContext(header=header, issue=day_issue, conference=info, year=conference.pledge_year,
+                                    can_cu=list(conference.pledge_can_cu), contents=list(conference.pledges), khoi=k)
+            written.append(TEMPLATES.write(PLEDGE_TPL, context, out.path(pledge_file(k.id)), templates_dir))
+        counts = papers.counts(delegates, invites, ordered, talks, khoi)
+        groups = {g: sum(d.group == g for d in delegates) for g in conference.groups}
+        written.append(write_budget(conference, counts, groups, out.path(BUDGET_FILE)))
+        written = [out.final(p) for p in written]
     return BuildResult(written, problems)
 

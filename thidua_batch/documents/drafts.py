@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..common.atomic import OutputSet, output_set
 from ..model.results import BatchResult, UnitResult
 from .board import UnitIndex, board_context, common_parts
 from .docx_templates import DECISION_TPL, FEEDBACK_TPL, SUBMISSION_TPL, TEMPLATES_DIR
@@ -51,28 +52,25 @@ def render_letter(result: BatchResult, unit: UnitResult, templates_dir: str | Pa
     return TEMPLATES.render(FEEDBACK_TPL, context, templates_dir)
 
 
-def write_drafts(result: BatchResult, out_dir: Path, templates_dir: Path | None = None) -> list[Path]:
-    """Write the decision, the submission and one feedback letter per unit that sent something.
+def write_drafts(result: BatchResult, out_dir: Path | OutputSet, templates_dir: Path | None = None) -> list[Path]:
+    """Write the decision, the submission and one feedback letter per unit that sent something,
+    as one set (or as part of the caller's set).
 
     Returns the paths written. Letters left in phan_hoi/ by an earlier run for a roster unit
     that sent nothing this time are removed, so no stale letter is mailed by mistake.
     """
-    out_dir = Path(out_dir)
     for name in TEMPLATES.contexts:  # every template usable before anything is written
         TEMPLATES.load(name, templates_dir)
     common = common_parts(result)
     index = UnitIndex(result)
     board = board_context(result, common, index)
-    written = [TEMPLATES.write(DECISION_TPL, board, out_dir / DECISION_FILE, templates_dir),
-               TEMPLATES.write(SUBMISSION_TPL, board, out_dir / SUBMISSION_FILE, templates_dir)]
-    letters_dir = out_dir / FEEDBACK_DIR
-    sent = set()
-    for ur in letter_units(result, index):
-        context = LetterContext(**common, letter=letter_info(result, ur, index))
-        written.append(TEMPLATES.write(FEEDBACK_TPL, context, letters_dir / f"{ur.unit.id}.docx", templates_dir))
-        sent.add(ur.unit.id)
-    for ur in result.units:
-        stale = letters_dir / f"{ur.unit.id}.docx"
-        if ur.unit.id not in sent and stale.exists():
-            stale.unlink()
+    with output_set(out_dir) as out:
+        written = [TEMPLATES.write(DECISION_TPL, board, out.path(DECISION_FILE), templates_dir),
+                   TEMPLATES.write(SUBMISSION_TPL, board, out.path(SUBMISSION_FILE), templates_dir)]
+        for ur in letter_units(result, index):
+            context = LetterContext(**common, letter=letter_info(result, ur, index))
+            written.append(TEMPLATES.write(FEEDBACK_TPL, context, out.path(f"{FEEDBACK_DIR}/{ur.unit.id}.docx"),
+                                           templates_dir))
+        out.drop_unless_written(f"{FEEDBACK_DIR}/{ur.unit.id}.docx" for ur in result.units)
+        written = [out.final(p) for p in written]
     return written

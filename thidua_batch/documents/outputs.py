@@ -1,8 +1,10 @@
-"""Everything a run writes into --out (outputs.md, "Files in DIR")."""
+"""Everything a run writes into --out (outputs.md, "Files in DIR"), as one set: written into a
+temporary folder inside --out and put in place only when complete (common.atomic.OutputSet)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..common.atomic import OutputSet
 from ..common.timings import Timings
 from ..model.results import BatchResult
 from .consolidated import FILE_NAME as CONSOLIDATED
@@ -20,12 +22,13 @@ def check_output_templates(templates_dir: Path | None) -> None:
 
 def write_outputs(result: BatchResult, out_dir: Path, templates_dir: Path | None = None,
                   timings: Timings | None = None) -> list[Path]:
+    """Write the run's outputs; raises OutputBlocked (nothing replaced) when one cannot be replaced."""
     timings = timings or Timings()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with timings.phase("write json"):
-        written = [write_report(result, out_dir / REPORT)]
-    with timings.phase("write xlsx"):
-        written.append(write_consolidated(result, out_dir / CONSOLIDATED))
-    with timings.phase("write docx"):
-        written += write_drafts(result, out_dir, templates_dir)
+    with OutputSet(out_dir) as out:
+        with timings.phase("write json"):
+            written = [out.final(write_report(result, out.path(REPORT)))]
+        with timings.phase("write xlsx"):
+            written.append(out.final(write_consolidated(result, out.path(CONSOLIDATED))))
+        with timings.phase("write docx"):
+            written += write_drafts(result, out, templates_dir)
     return written

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..common.atomic import OutputSet
 from ..config.campaign import Campaign
 from ..config.roster import Unit
 from ..config.unit_template import build_workbook, quota_text
@@ -29,13 +30,14 @@ def write_template_drafts(campaign: Campaign, out: Path, now: dt.datetime | None
     """One draft per roster unit, its own template attached."""
     now = now or dt.datetime.now(campaign.tz)
     report = DraftReport()
-    for unit in campaign.roster:
-        buffer = io.BytesIO()
-        build_workbook(campaign, unit).save(buffer)
-        name = messages.safe_attachment_name(f"Mẫu đề nghị khen thưởng - {unit.name}") + ".xlsx"
-        draft = Draft(unit.emails, f"{campaign.plan.number}: đề nghị khen thưởng năm {campaign.year} - {unit.name}",
-                      template_body(campaign, unit), (Attachment(name, buffer.getvalue()),))
-        _write(campaign, draft, out / f"{unit.id}.eml", now, report, unit.name)
+    with OutputSet(out) as drafts:       # one set: every draft written before any replaces an old one
+        for unit in campaign.roster:
+            buffer = io.BytesIO()
+            build_workbook(campaign, unit).save(buffer)
+            name = messages.safe_attachment_name(f"Mẫu đề nghị khen thưởng - {unit.name}") + ".xlsx"
+            draft = Draft(unit.emails, f"{campaign.plan.number}: đề nghị khen thưởng năm {campaign.year} - "
+                          f"{unit.name}", template_body(campaign, unit), (Attachment(name, buffer.getvalue()),))
+            _write(campaign, draft, drafts, f"{unit.id}.eml", now, report, unit.name)
     return report
 
 
@@ -53,15 +55,17 @@ def write_reply_drafts(run_dir: Path, campaign: Campaign, out: Path, now: dt.dat
         raise MailError("Thiếu thư phản hồi: " + ", ".join(absent) + ". Hãy chạy lại “thidua-batch run”.")
     now = now or dt.datetime.now(campaign.tz)
     report = DraftReport()
-    for unit in units:
-        draft = reply_draft(campaign, unit, letters[unit.id].read_bytes())
-        _write(campaign, draft, out / f"{unit.id}.eml", now, report, unit.name)
+    with OutputSet(out) as drafts:
+        for unit in units:
+            draft = reply_draft(campaign, unit, letters[unit.id].read_bytes())
+            _write(campaign, draft, drafts, f"{unit.id}.eml", now, report, unit.name)
     return report
 
 
-def _write(campaign: Campaign, draft: Draft, path: Path, now: dt.datetime, report: DraftReport, name: str) -> None:
-    messages.write(messages.build(draft, campaign.from_address, now), path)
-    report.written.append(path)
+def _write(campaign: Campaign, draft: Draft, drafts: OutputSet, file_name: str, now: dt.datetime,
+           report: DraftReport, name: str) -> None:
+    path = messages.write(messages.build(draft, campaign.from_address, now), drafts.path(file_name))
+    report.written.append(drafts.final(path))
     if not draft.to:
         report.no_address.append(name)
 

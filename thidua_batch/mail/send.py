@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..common.atomic import write_text
+from ..common.atomic import write_bytes, write_text
 from .connection import PLAIN, STARTTLS, TLS, MailError, Server, failure, tls_context
 from .messages import UNSENT
 
@@ -161,8 +161,8 @@ def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, r
                 _quit(smtp)
                 smtp = None
                 continue
-            _file_sent(out, answer, now())
-            report.sent.append(Outcome(out.path, out.recipients, out.subject, answer))
+            note = _file_sent(out, answer, now())
+            report.sent.append(Outcome(out.path, out.recipients, out.subject, answer + note))
     finally:
         _quit(smtp)
 
@@ -230,15 +230,25 @@ def _send_one(smtp: smtplib.SMTP, out: Outgoing) -> str:
     return answer
 
 
-def _file_sent(out: Outgoing, answer: str, when: dt.datetime) -> None:
+def _file_sent(out: Outgoing, answer: str, when: dt.datetime) -> str:
+    """Move the sent draft into da_gui/ with the server's answer. A draft that cannot be moved (open in
+    Outlook, read-only) leaves a copy of what was sent in da_gui/ instead: its Message-ID there is what
+    keeps it from being sent again. Returns a note for the officer ("" when moved)."""
     sent = out.path.parent / SENT_DIR
     sent.mkdir(exist_ok=True)
     target = _free_name(sent, out.path.name)
     write_text(target.with_suffix(".ket-qua.txt"),
                f"Gửi lúc: {when:%d/%m/%Y %H:%M:%S}\nNgười nhận: {', '.join(out.recipients)}\n"
                f"Tiêu đề: {out.subject}\nMáy chủ trả lời: {answer}\n")
-    os.replace(out.path, target)
+    note = ""
+    try:
+        os.replace(out.path, target)
+    except OSError:
+        write_bytes(target, out.data)
+        note = (f" (không chuyển được {out.path.name} vào {SENT_DIR}/ vì tệp đang mở ở chương trình khác: đã chép "
+                f"bản đã gửi vào {SENT_DIR}/, lần sau không gửi lại; đóng tệp rồi xóa thư nháp này)")
     _marker(out.path).unlink(missing_ok=True)
+    return note
 
 
 def _free_name(folder: Path, name: str) -> Path:
