@@ -312,7 +312,8 @@ def test_parse_bad_toml_syntax_names_the_line():
         parse_campaign(text, "bad.toml")
     message = str(info.value)
     assert message.startswith("Tệp chiến dịch bad.toml sai cú pháp TOML")
-    assert f"line {line}," in message
+    assert f"ở dòng {line}, cột " in message
+    assert "line" not in message and "column" not in message        # said in Vietnamese only
 
 
 def test_parse_bad_toml_syntax_line_in_vietnamese():
@@ -348,7 +349,7 @@ def _assert_campaign_stop(result, key: str, line: int, syntax: bool) -> None:
     assert result.output.startswith("Lỗi: Tệp chiến dịch ")
     assert "bad.toml" in result.output
     if syntax:
-        assert f"line {line}," in result.output
+        assert f"ở dòng {line}, cột " in result.output
     else:
         assert f"khóa “{key}”" in result.output
         assert f"dòng {line})" in result.output

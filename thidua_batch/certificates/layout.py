@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from ..common import tomlfile
 
 FIELDS = ("title", "name", "detail", "achievement", "place_date", "signer_on_behalf", "signer_title",
           "signer_name", "decision", "number")
@@ -65,15 +66,13 @@ def load_layout(path: Path | None = None) -> Layout:
         text = resources.files("thidua_batch").joinpath(f"certificates/data/{DEFAULT_FILE}").read_text("utf-8")
         source = f"{DEFAULT_FILE} (mặc định)"
     else:
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LayoutError(f"Không đọc được tệp bố cục “{path}”: {exc}.") from None
         source = str(path)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LayoutError(f"Tệp bố cục “{source}” sai cú pháp: {exc}.") from None
+        text = text if path is None else tomlfile.read(path, "bố cục")
+        data = tomlfile.parse(text, source, "bố cục")
+    except tomlfile.TomlFileError as exc:
+        raise LayoutError(str(exc)) from None
+    text = text.removeprefix("\ufeff")
     where = _Lines(text, source)
     _check(data, where)
     page, offset, font = data.get("page", {}), data.get("offset", {}), data.get("font", {})

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from ..common.text import clean, strip_diacritics
 # The campaign file's key locator (tomllib keeps no positions): the same messages, key and line.
-from ..config.campaign import Campaign, Signer, _Locator, _where
+from ..common import tomlfile
+from ..config.campaign import Campaign, Signer, _Locator
 
 __all__ = ["AgendaItem", "BudgetLine", "Conference", "ConferenceError", "Khoi", "QUANTITY_NAMES", "group_variable",
            "load_conference", "parse_conference", "example_text", "AWARDS", "DISCUSSION", "PLEDGES"]
@@ -178,17 +178,18 @@ def load_conference(path: str | Path, campaign: Campaign | None = None) -> Confe
     """The conference in PATH; with a campaign, the khối's unit ids are checked against its roster."""
     p = Path(path)
     try:
-        text = p.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConferenceError(f"Không đọc được tệp hội nghị {p}: {exc}") from exc
+        text = tomlfile.read(p, "hội nghị")
+    except tomlfile.TomlFileError as exc:
+        raise ConferenceError(str(exc)) from None
     return parse_conference(text, str(p), campaign)
 
 
 def parse_conference(text: str, source: str, campaign: Campaign | None = None) -> Conference:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConferenceError(f"Tệp hội nghị {source} sai cú pháp TOML{_where(str(exc))}: {exc}") from exc
+        data = tomlfile.parse(text, source, "hội nghị")
+    except tomlfile.TomlFileError as exc:
+        raise ConferenceError(str(exc)) from None
+    text = text.removeprefix("\ufeff")
     fail = _Fail(text, source)
     _validate(data, fail, campaign)
     return _build(data, source)

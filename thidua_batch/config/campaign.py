@@ -9,11 +9,11 @@ import datetime as dt
 from email.headerregistry import Address
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..common import tomlfile
 from .limits import Limits
 from .roster import Roster, Unit, core_name
 
@@ -173,15 +173,6 @@ _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE:
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-_AT = re.compile(r"at line (\d+), column (\d+)")
-
-
-def _where(message: str) -> str:
-    """tomllib says "(at line 5, column 8)"; say it in Vietnamese too."""
-    m = _AT.search(message)
-    return f" ở dòng {m.group(1)}, cột {m.group(2)}" if m else ""
-
-
 def default_campaign_text() -> str:
     return resources.files("thidua_batch").joinpath("config/data/vhcs-2020.toml").read_text("utf-8")
 
@@ -192,17 +183,18 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
         return parse_campaign(default_campaign_text(), "vhcs-2020.toml (mặc định)")
     p = Path(path)
     try:
-        text = p.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignError(f"Không đọc được tệp chiến dịch {p}: {exc}") from exc
+        text = tomlfile.read(p, "chiến dịch")    # UTF-8 with or without BOM; a legacy code page named
+    except tomlfile.TomlFileError as exc:
+        raise CampaignError(str(exc)) from None
     return parse_campaign(text, str(p))
 
 
 def parse_campaign(text: str, source: str) -> Campaign:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"Tệp chiến dịch {source} sai cú pháp TOML{_where(str(exc))}: {exc}") from exc
+        data = tomlfile.parse(text, source, "chiến dịch")
+    except tomlfile.TomlFileError as exc:
+        raise CampaignError(str(exc)) from None
+    text = text.removeprefix("\ufeff")
     locate = _Locator(text, source)
     _validate(data, locate)
     return _build(data, source)
