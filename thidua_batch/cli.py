@@ -219,6 +219,8 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
         check_output_templates(templates_dir)
     except WordTemplateError as exc:
         raise Stop(str(exc)) from None
+    if register_path.exists():      # a damaged register stops the run before anything is read or written
+        _open_register(register_path, create=False).close()
     started = time.monotonic()
     timings = Timings()
     result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings, register=register_path)

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 
+from ..common.library_words import library_detail
 from ..common.atomic import atomic_path
 from ..common.text import clean, fold, label_key_ascii
 from ..config.campaign import Campaign
@@ -163,7 +164,8 @@ def read_delegates(path: Path, conference: Conference, campaign: Campaign) -> tu
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine raises many types for bad input
-        raise ConferenceError(f"Không mở được tệp danh sách đại biểu “{path}” như một bảng tính: {exc}.") from None
+        raise ConferenceError(f"Không mở được tệp danh sách đại biểu “{path}” như một bảng tính: "
+                              f"{library_detail(exc)}.") from None
     sheet = next((n for n in book.sheet_names if label_key_ascii(n) == label_key_ascii(SHEET)), None)
     if sheet is None:
         raise ConferenceError(f"Tệp “{file}” không có trang “{SHEET}” (các trang: {', '.join(book.sheet_names)}).")

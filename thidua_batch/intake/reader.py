@@ -18,6 +18,7 @@ from functools import lru_cache
 import python_calamine
 from defusedxml import ElementTree as SafeET
 
+from ..common.library_words import library_detail
 from ..common.text import clean, label_key, label_key_ascii
 from ..config import schema
 from ..config.campaign import Campaign
@@ -82,7 +83,7 @@ class _Book:
             _reraise_unless_calamine_failure(exc)
             raise Unreadable("Không mở được tệp như một bảng tính Excel (tệp hỏng, bị cắt cụt hoặc không phải "
                              "tệp Excel thật). Đề nghị đơn vị mở tệp bằng Excel, lưu lại dạng .xlsx và gửi lại. "
-                             f"(Chi tiết kỹ thuật: {exc})") from None
+                             f"(Chi tiết: {library_detail(exc)}.)") from None
         return cls(data, path, workbook)
 
     def sheet(self, name: str, nrows: int | None = None, *, details: bool = True) -> Grid:
@@ -94,7 +95,7 @@ class _Book:
             _reraise_unless_calamine_failure(exc)
             rows = self._sheet_by_openpyxl(name, nrows)
             if rows is None:
-                raise Unreadable(f"Không đọc được trang “{name}”: {exc}.") from None
+                raise Unreadable(f"Không đọc được trang “{name}”: {library_detail(exc)}.") from None
             sheet = None
         grid = Grid(name, rows, hidden=name in self.hidden_sheets)
         if details:

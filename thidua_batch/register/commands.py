@@ -3,6 +3,7 @@ decision made elsewhere from a list workbook, the import template, the export.""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,10 @@ import python_calamine
 import xlsxwriter
 
 from ..common.atomic import atomic_path
+from ..common.library_words import library_detail
 from ..common.text import clean, label_key_ascii
 from ..config.campaign import Campaign
+from ..intake.safety import inspect_workbook_bytes
 from ..model.results import COLLECTIVE, INDIVIDUAL
 from .model import Awardee, Decision
 from .store import Register, RegisterError
@@ -119,10 +122,7 @@ class ImportProblems(RegisterError):
 def decision_from_list(path: Path, number: str, date: dt.date, award: str, campaign: Campaign,
                        year: int | None = None) -> Decision:
     """A decision made elsewhere, from a list workbook; every bad row is named by sheet and cell."""
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine raises many types for bad input
-        raise RegisterError(f"Không mở được “{path}” như một bảng tính: {exc}.") from None
+    book = _open_list(Path(path), campaign)
     problems: list[str] = []
     awardees: list[Awardee] = []
     money = {COLLECTIVE: campaign.award.per_collective, INDIVIDUAL: campaign.award.per_individual}
@@ -139,6 +139,29 @@ def decision_from_list(path: Path, number: str, date: dt.date, award: str, campa
         raise RegisterError(f"“{path}” không có dòng nào ở trang “{SHEET_COLLECTIVES}” hay “{SHEET_INDIVIDUALS}”.")
     ordered = tuple(Awardee(**{**a.__dict__, "order": i}) for i, a in enumerate(awardees, 1))
     return Decision(**_base(campaign, number, date, award, year, f"import: {Path(path).name}"), awardees=ordered)
+
+
+def _open_list(path: Path, campaign: Campaign) -> python_calamine.CalamineWorkbook:
+    """The list workbook, through the inbox's file-safety checks (size from the file system, zip bombs,
+    entity declarations, passwords) before any parser sees it."""
+    limits = campaign.limits
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise RegisterError(f"Không nhập được “{path}”: tệp {size / 2**20:.1f} MB, quá giới hạn "
+                                f"{limits.max_file_bytes / 2**20:.0f} MB ([limits] của chiến dịch).")
+        data = path.read_bytes()
+    except OSError:
+        raise RegisterError(f"Không đọc được “{path}”: tệp không còn, không có quyền đọc hoặc đang bị chương trình "
+                            "khác khóa.") from None
+    rejection = inspect_workbook_bytes(data, path.suffix.lower(), limits)
+    if rejection is not None:
+        raise RegisterError(f"Không nhập được “{path}”: {rejection.message}")
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - calamine raises many types for bad input
+        raise RegisterError(f"Không mở được “{path}” như một bảng tính: {library_detail(exc)}. Mở tệp bằng Excel, "
+                            "lưu lại dạng .xlsx rồi nhập lại.") from None
 
 
 def _read_rows(sheet: str, rows: list[list[object]], kind: str, columns, campaign: Campaign, default_money: int,

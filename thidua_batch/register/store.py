@@ -86,12 +86,34 @@ class Register:
         if not create and not self.path.exists():
             raise RegisterError(f"Chưa có sổ khen thưởng “{self.path}”. Ghi quyết định đầu tiên bằng "
                                 "“thidua-batch register record” hoặc “register import”.")
+        exists = self.path.exists()
+        self.read_only = exists and _check_file(self.path)
         try:
-            self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            if self.read_only:      # still serves reading: list, export, the history look-up of run
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                          timeout=BUSY_SECONDS, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        except sqlite3.Error:
+            raise RegisterError(f"Không mở được sổ khen thưởng “{self.path}”. Kiểm tra đường dẫn --register và "
+                                "quyền đọc tệp.") from None
+        try:
+            if exists:
+                self._check_whole()
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise RegisterError(f"Tệp “{self.path}” không phải sổ khen thưởng dùng được ({exc}).") from None
+        except sqlite3.DatabaseError:
+            self.db.close()
+            raise RegisterError(_damaged(self.path)) from None
+        except RegisterError:
+            self.db.close()
+            raise
+
+    def _check_whole(self) -> None:
+        """`PRAGMA quick_check`: a damaged file is refused before anything reads or writes it."""
+        rows = self.db.execute("PRAGMA quick_check").fetchall()
+        if rows != [("ok",)]:
+            raise RegisterError(_damaged(self.path))
 
     def __enter__(self) -> Register:
         return self
@@ -122,17 +144,28 @@ class Register:
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction; rolled back on any error, so nothing is half-recorded."""
+        if self.read_only:
+            raise RegisterError(_read_only(self.path))
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise RegisterError(f"Sổ khen thưởng “{self.path}” đang được một lệnh khác ghi (đã chờ {BUSY_SECONDS} "
-                                f"giây). Đề nghị chạy lại sau ít phút. ({exc})") from None
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise RegisterError(f"Sổ khen thưởng “{self.path}” đang được một lệnh khác ghi (đã chờ "
+                                    f"{BUSY_SECONDS} giây). Đề nghị chạy lại sau ít phút.") from None
+            raise RegisterError(_read_only(self.path)) from None
         try:
             yield
+        except sqlite3.OperationalError:
+            self.db.execute("ROLLBACK")
+            raise RegisterError(_read_only(self.path)) from None
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            self.db.execute("ROLLBACK")
+            raise RegisterError(_read_only(self.path)) from None
 
     # -- writing -----------------------------------------------------------------------
     def record(self, decision: Decision) -> bool:
@@ -267,6 +300,40 @@ def _fingerprint(decision: Decision) -> str:
     data = asdict(replace(decision, source=""))
     data["awardees"] = [{k: v for k, v in a.items() if k != "certificate_no"} for a in data["awardees"]]
     return hashlib.sha256(json.dumps(data, default=str, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_file(path: Path) -> bool:
+    """Refuse what is not a register before SQLite opens it; True when the file cannot be written."""
+    if path.is_dir():
+        raise RegisterError(f"“{path}” là một thư mục, không phải tệp sổ khen thưởng. Kiểm tra đường dẫn --register.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        raise RegisterError(f"Không đọc được sổ khen thưởng “{path}”: không có quyền đọc, hoặc tệp đang bị chương "
+                            "trình khác khóa.") from None
+    if head and head != SQLITE_HEADER:
+        raise RegisterError(f"Tệp “{path}” không phải sổ khen thưởng (không phải tệp SQLite). Kiểm tra đường dẫn "
+                            "--register; tệp không bị thay đổi.")
+    try:
+        with path.open("r+b"):
+            return False
+    except OSError:
+        return True
+
+
+def _damaged(path: Path) -> str:
+    return (f"Sổ khen thưởng “{path}” bị hỏng (kiểm tra toàn vẹn của SQLite không đạt): không đọc, không ghi gì vào "
+            "sổ. Thay tệp bằng bản sao lưu gần nhất rồi chạy lại; giữ lại tệp hỏng để kiểm tra.")
+
+
+def _read_only(path: Path) -> str:
+    return (f"Sổ khen thưởng “{path}” chỉ đọc được, không ghi được (tệp hoặc thư mục đặt “Chỉ đọc”/Read-only, hoặc "
+            "không có quyền ghi): sổ không bị thay đổi. Bỏ dấu Read-only trong Properties của tệp, hoặc chép sổ vào "
+            "thư mục ghi được, rồi chạy lại. Tra cứu (register list, export) vẫn dùng được.")
 
 
 def open_register(path: str | Path | None = None, *, create: bool = True) -> Register:
