@@ -18,7 +18,7 @@ from ..documents.drafts import FEEDBACK_DIR
 from ..model.findings import SEVERITY_WORDS
 from ..model.results import REASON_WORDS
 from . import board
-from .folders import UPLOAD_SUFFIXES, inbox_file_of, inside, listing
+from .folders import UPLOAD_SUFFIXES, inbox_file_of, inbox_missing, inside, listing
 from .jobs import Runner
 from .uploads import receive_file
 
@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> Flask:
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(32)
         return {"csrf": session["csrf"], "campaign": settings.campaign, "inbox": settings.inbox, "out": settings.out,
+                "inbox_missing": inbox_missing(settings.inbox),
                 "severity_words": {s.value: w for s, w in SEVERITY_WORDS.items()}, "fmt_time": _fmt_time}
 
     @app.errorhandler(HTTPException)
@@ -151,6 +152,8 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
         uploads = []
         if request.method == "POST":
             files = [f for f in request.files.getlist("tep") if f and f.filename]
+            if inbox_missing(settings.inbox):     # never re-create a renamed or disconnected inbox
+                return render_template("nhan.html", uploads=[], empty=False, suffixes=UPLOAD_SUFFIXES), 409
             if not files:
                 return render_template("nhan.html", uploads=[], empty=True, suffixes=UPLOAD_SUFFIXES), 400
             uploads = [receive_file(f, settings.inbox, campaign) for f in files]

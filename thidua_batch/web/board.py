@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,14 +89,16 @@ class Live:
         with self._lock:
             if key != self._key or self._result is None:
                 self._result = run_batch(inbox, campaign, register=register) if inbox.is_dir() else \
-                    run_batch(_empty_dir(inbox), campaign)
+                    _nothing_received(campaign)
                 self._key = key
             return self._result
 
 
-def _empty_dir(inbox: Path) -> Path:
-    inbox.mkdir(parents=True, exist_ok=True)
-    return inbox
+def _nothing_received(campaign: Campaign) -> BatchResult:
+    """What the page shows while the inbox folder is missing: nothing received. The folder is never
+    re-created here (a renamed folder or a disconnected drive must not turn into an empty inbox)."""
+    with tempfile.TemporaryDirectory(prefix="thidua-trong-") as empty:
+        return run_batch(Path(empty), campaign)
 
 
 def _stamp(path: Path) -> tuple:

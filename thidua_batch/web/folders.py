@@ -104,6 +104,17 @@ def listing(root: Path) -> list[Path]:
     return found
 
 
+def inbox_missing(inbox: Path) -> str | None:
+    """The Vietnamese message every page shows when the inbox folder is gone (renamed, a drive
+    disconnected); None while it is there. The page then neither runs nor receives, and keeps every
+    output as it is: an empty inbox re-created here would give a report of zero files."""
+    if inbox.is_dir():
+        return None
+    return (f"Không thấy thư mục hồ sơ “{inbox}” (bị đổi tên, chuyển đi, hoặc ổ đĩa, ổ mạng chưa kết nối). Trang "
+            "không tổng hợp và không nhận hồ sơ cho đến khi thư mục có lại; các kết quả đã có vẫn giữ nguyên. Đặt lại "
+            "thư mục đúng chỗ (hoặc kết nối lại ổ đĩa) rồi tải lại trang.")
+
+
 def inbox_file_of(display_path: str) -> str:
     """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox"."""
     lower = display_path.lower()

@@ -10,7 +10,7 @@ from ..batch import run_batch
 from ..config.campaign import Campaign
 from ..documents.outputs import write_outputs
 from ..intake.inbox import walk
-from .folders import inbox_file_of
+from .folders import inbox_file_of, inbox_missing
 
 
 @dataclass
@@ -39,9 +39,16 @@ class Runner:
         self.state = RunState()
 
     def start(self, inbox: Path, out: Path, campaign: Campaign, register: Path | None) -> bool:
+        """False when a run is already going. A missing inbox is refused in `state.error`: nothing is read,
+        no output replaced."""
         with self._lock:
             if self.state.running:
                 return False
+            missing = inbox_missing(inbox)
+            if missing:
+                now = dt.datetime.now(campaign.tz)
+                self.state = RunState(started=now, finished=now, error=f"Không tổng hợp: {missing}")
+                return True
             self.state = RunState(running=True, total=sum(1 for _ in walk(inbox)) if inbox.is_dir() else 0,
                                   started=dt.datetime.now(campaign.tz))
         threading.Thread(target=self._run, args=(inbox, out, campaign, register), daemon=True).start()
@@ -51,6 +58,10 @@ class Runner:
         state = self.state
         try:
             result = run_batch(inbox, campaign, progress=lambda path: self._step(state, path), register=register)
+            missing = inbox_missing(inbox)      # gone while reading: the old outputs stay
+            if missing:
+                state.error = f"Không tổng hợp: {missing}"
+                return
             state.writing = True
             state.written = len(write_outputs(result, out))
             state.valid = result.valid
