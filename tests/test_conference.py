@@ -14,7 +14,7 @@ import docx
 import openpyxl
 import pytest
 
-from helpers import soffice_convert
+from helpers import SOFFICE, soffice_convert
 from thidua_batch.batch import run_batch
 from thidua_batch.conference import (BuildResult, ConferenceError, WordTemplateError, build_conference, flatten,
                                      load_conference, write_conference_template)
@@ -28,7 +28,7 @@ from thidua_batch.register.store import open_register
 
 ROOT = Path(__file__).resolve().parents[1]
 BK, CTD = "123/QĐ-LĐLĐ", "130/QĐ-LĐLĐ"
-HAS_LO = bool(shutil.which("soffice")) and bool(shutil.which("pdfinfo"))
+HAS_LO = SOFFICE is not None and bool(shutil.which("pdfinfo"))
 
 # What the Văn phòng types: group, name, gender, position, organisation, unit id, rank, phone, email, far, mode.
 ROWS = [

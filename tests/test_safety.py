@@ -30,9 +30,10 @@ from hostile import (
     rezip,
 )
 from thidua_batch.intake.safety import Limits, Rejection, inspect_workbook_bytes, sniff_format
+from thidua_batch.intake.word_lists import find_soffice
 
 REASONS = {"empty", "not-a-workbook", "encrypted", "truncated", "zip-bomb", "dtd", "too-large", "corrupt"}
-HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
+HAS_SOFFICE = find_soffice() is not None
 
 
 def inspect_file(path: Path, limits: Limits = Limits()) -> Rejection | None:
@@ -235,7 +236,7 @@ def test_libreoffice_password_protected_files_are_encrypted(tmp_path):
     source.write_bytes(base_xlsx())
     script = tmp_path / "encrypt.py"
     script.write_text(UNO_SCRIPT)
-    run = subprocess.Popen([python, str(script), str(source), str(tmp_path), f"file://{tmp_path}/profile"],
+    run = subprocess.Popen([python, str(script), str(source), str(tmp_path), (tmp_path / "profile").resolve().as_uri()],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         out, err = run.communicate(timeout=120)

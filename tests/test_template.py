@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from thidua_batch.config.campaign import load_campaign
 from thidua_batch.config.unit_template import (TemplateUnitError, build_workbook, template_filename, write_template,
                                    write_templates)
 from thidua_batch.common.text import label_key
+from thidua_batch.intake.word_lists import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "input_templates"
@@ -315,11 +315,11 @@ def test_make_filled_gives_distinct_people_per_unit(campaign, tmp_path):
 
 # --- LibreOffice opens it ---------------------------------------------------------------------
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_template_to_pdf(yte, tmp_path):
-    profile = (tmp_path / "lo-profile").as_uri()
+    profile = (tmp_path / "lo-profile").resolve().as_uri()
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+        [find_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
          "--outdir", str(tmp_path), str(yte)],
         capture_output=True, text=True, timeout=180)
     pdf = tmp_path / (yte.stem + ".pdf")

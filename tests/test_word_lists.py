@@ -20,9 +20,9 @@ from hostile import MINIMAL_PDF, base_xlsx, encrypted_ooxml, make_cfb, make_zip,
 from thidua_batch.config.limits import Limits
 from thidua_batch.intake.grid import Merge
 from thidua_batch.intake.safety import inspect_document_bytes, inspect_workbook_bytes
-from thidua_batch.intake.word_lists import WORD_SUFFIXES, WordDocument, WordUnreadable, read_word
+from thidua_batch.intake.word_lists import WORD_SUFFIXES, WordDocument, WordUnreadable, find_soffice, read_word
 
-HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
+HAS_SOFFICE = find_soffice() is not None
 needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
 MiB = 1024 * 1024
 

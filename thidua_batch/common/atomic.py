@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .filenames import name_problem
+
 STAGING_PREFIX = ".dang-ghi-"
 _OLD = ".ban-cu"
 
@@ -36,10 +38,13 @@ _PROGRAMS = {".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xls": "Excel",
 class OutputBlocked(Exception):
     """An output cannot be replaced; nothing of the set was replaced. The message (Vietnamese) names it."""
 
-    def __init__(self, path: Path, cause: BaseException | None = None, *, folder: bool = False):
+    def __init__(self, path: Path, cause: BaseException | None = None, *, folder: bool = False,
+                 problem: str | None = None):
         self.path = Path(path)
         self.cause = cause
-        if folder:
+        if problem:
+            message = f"Không ghi được “{self.path}”: {problem}."
+        elif folder:
             message = (f"Không ghi được “{self.path}”: ở đó đang có một thư mục (hoặc tệp ở chỗ của thư mục). "
                        "Đổi tên hoặc chuyển nó đi rồi chạy lại.")
         else:
@@ -58,6 +63,9 @@ def atomic_path(target: str | Path):
     replaced raises OutputBlocked and stays as it was.
     """
     target = Path(target)
+    problem = name_problem(target.name)
+    if problem:
+        raise OutputBlocked(target, problem=problem)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
@@ -157,6 +165,10 @@ class OutputSet:
 
     def _check_place(self, rel: str) -> None:
         target = self.out_dir / rel
+        for part in Path(rel).parts:       # a name Windows refuses (CON, COM1 …) or too long for the disk
+            problem = name_problem(part)
+            if problem:
+                raise OutputBlocked(target, problem=problem)
         for parent in reversed(target.relative_to(self.out_dir).parents[:-1]):
             here = self.out_dir / parent
             if os.path.lexists(here) and not here.is_dir():

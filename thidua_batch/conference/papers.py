@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..common.filenames import safe_name
 from ..common.text import clean, fold, strip_diacritics
 from ..config.campaign import Campaign
 from ..documents.vnformat import long_date, place_date, short_date, two_digits
@@ -117,8 +118,10 @@ def merge_delegates(conference: Conference, listed: list[Delegate], honoured: li
 
 
 def slugify(text: str) -> str:
+    """The file name stem of a per-invitee paper: ASCII, at most 60 letters, never a Windows device
+    name ("Côn" would give "con", the console: it gets "con_")."""
     slug = re.sub(r"[^a-z0-9]+", "-", strip_diacritics(text).lower()).strip("-")
-    return slug[:60].strip("-") or "dai-bieu"
+    return safe_name(slug[:60].strip("-") or "dai-bieu")
 
 
 def invitations(conference: Conference, delegates: list[Delegate]) -> list[Invitation]:

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..common import tomlfile
+from ..common.filenames import is_device_name
 from .limits import Limits
 from .roster import Roster, Unit, core_name
 
@@ -252,6 +253,9 @@ def _validate(data: dict, locate: _Locator) -> None:
                 raise locate.fail("units", key, "không được để trống", i)
         if not _SLUG.match(unit["id"]):
             raise locate.fail("units", "id", f"“{unit['id']}” phải gồm chữ thường không dấu, số và dấu gạch ngang", i)
+        if is_device_name(unit["id"]) or len(unit["id"]) > 100:   # it names phan_hoi/<id>.docx and <id>.eml
+            raise locate.fail("units", "id", f"mã đơn vị “{unit['id']}” không đặt được làm tên tệp trên Windows (trùng "
+                              "tên thiết bị CON, PRN, AUX, NUL, COM1…, LPT1…, hoặc dài quá 100 chữ): đổi mã khác", i)
         if unit["id"] in seen:
             raise locate.fail("units", "id", f"mã đơn vị “{unit['id']}” bị trùng", i)
         seen.add(unit["id"])

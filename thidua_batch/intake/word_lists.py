@@ -331,13 +331,14 @@ oor:op="fuse"><value>0</value></prop></item>
 
 def find_soffice(soffice: str | None = None) -> str | None:
     """The LibreOffice program: `soffice` if given (None when it does not exist), else on
-    PATH, else in the usual Windows install folders."""
+    PATH, else in the Windows install folders (64-bit Program Files, also as seen from a 32-bit
+    Python through ProgramW6432, and the 32-bit Program Files (x86))."""
     if soffice is not None:
         return soffice if Path(soffice).is_file() else shutil.which(soffice)
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found:
         return found
-    for base in (os.environ.get("ProgramFiles"), os.environ.get("ProgramFiles(x86)")):
+    for base in (os.environ.get("ProgramW6432"), os.environ.get("ProgramFiles"), os.environ.get("ProgramFiles(x86)")):
         if base:
             candidate = Path(base) / "LibreOffice" / "program" / "soffice.exe"
             if candidate.is_file():

@@ -23,6 +23,7 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 from ..common.atomic import write_bytes
+from ..common.filenames import safe_name
 from ..common.text import clean
 
 POLICY = email.policy.compat32.clone(linesep="\r\n")   # headers kept as built; CRLF as on the wire
@@ -117,4 +118,4 @@ def write(message: Message, path: Path) -> Path:
 def safe_attachment_name(text: str) -> str:
     """A unit's name as a file name on Windows: no \\ / : * ? " < > |, no trailing dot or space."""
     text = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", clean(text))
-    return " ".join(text.split()).strip(" .") or "tep"
+    return safe_name(" ".join(text.split()).strip(" .") or "tep", limit=150)

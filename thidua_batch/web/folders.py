@@ -10,9 +10,10 @@ import threading
 import unicodedata
 from pathlib import Path, PurePosixPath
 
+from ..common.filenames import fit_name, is_device_name
+
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".eml", ".mbox", ".docx", ".doc")
-_DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)$", re.IGNORECASE)
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _SAVE_LOCK = threading.Lock()
 
@@ -25,10 +26,11 @@ def safe_upload_name(name: str) -> str | None:
     name = _FORBIDDEN.sub("_", name).strip().rstrip(". ")
     if not name or name.startswith(".") or name.startswith("~$") or name in (".", ".."):
         return None
-    if _DEVICE.match(name.split(".", 1)[0].strip()):
+    if is_device_name(name):
         return None
     stem, suffix = os.path.splitext(name)
-    return stem[:150] + suffix.lower() if suffix else None
+    # counted in bytes (ext4 allows 255 bytes, not letters), with room left for " (12)"
+    return fit_name(stem, suffix.lower(), 200) if suffix else None
 
 
 def save_new(inbox: Path, name: str, data: bytes) -> Path:
