@@ -29,22 +29,35 @@ def _candidates(ch: str):
     yield "?"
 
 
-def _nearest(exc: UnicodeError):
+def nearest_for(encoding: str) -> str:
+    """The name of an error handler that writes, for ENCODING, the nearest thing a console can show.
+
+    One handler per encoding: a charmap codec such as cp1258 reports itself as "charmap" in the
+    error, so the handler must know which code page it is writing."""
+    encoding = codecs.lookup(encoding).name
+    name = f"{ERRORS}:{encoding}"
+    try:
+        codecs.lookup_error(name)
+    except LookupError:
+        codecs.register_error(name, lambda exc: _nearest(exc, encoding))
+    return name
+
+
+def _nearest(exc: UnicodeError, encoding: str):
+    """One character at a time: a byte of a file name that was not UTF-8 (surrogate-escaped) goes out
+    as that byte; a letter as the nearest the code page has."""
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    shown = []
-    for ch in exc.object[exc.start:exc.end]:
-        for candidate in _candidates(ch):
-            try:
-                candidate.encode(exc.encoding)
-            except (UnicodeEncodeError, LookupError):
-                continue
-            shown.append(candidate)
-            break
-    return "".join(shown), exc.end
-
-
-codecs.register_error(ERRORS, _nearest)
+    ch = exc.object[exc.start]
+    if "\udc80" <= ch <= "\udcff":
+        return bytes([ord(ch) - 0xDC00]), exc.start + 1
+    for candidate in _candidates(ch):
+        try:
+            candidate.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            continue
+        return candidate, exc.start + 1
+    return "?", exc.start + 1
 
 
 def use_safe_streams() -> None:
@@ -55,8 +68,8 @@ def use_safe_streams() -> None:
             continue
         try:
             if stream.isatty():
-                stream.reconfigure(errors=ERRORS)
+                stream.reconfigure(errors=nearest_for(stream.encoding))
             else:
-                stream.reconfigure(encoding="utf-8", errors=ERRORS)
+                stream.reconfigure(encoding="utf-8", errors=nearest_for("utf-8"))
         except (OSError, ValueError, io.UnsupportedOperation):
             continue
