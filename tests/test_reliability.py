@@ -142,6 +142,22 @@ def test_output_set_unit_rules(tmp_path):
     with pytest.raises(OutputBlocked, match="trùng tên thiết bị của Windows"), OutputSet(out) as device:
         device.path("con.docx").write_text("x")
     assert snapshot(out) == {"a.txt": b"2"} and no_staging_left(out)
+    old, young = out / ".dang-ghi-tu-hom-qua", out / ".dang-ghi-dang-chay"   # a PC switched off while writing
+    old.mkdir(), young.mkdir()
+    os.utime(old, (old.stat().st_atime - 2 * 86400, old.stat().st_mtime - 2 * 86400))
+    with OutputSet(out) as third:
+        third.path("a.txt").write_text("3")
+    assert not old.exists() and young.is_dir()
+
+
+def test_unit_templates_are_one_set(tmp_path):
+    out = tmp_path / "mau"
+    assert invoke("template", "--all-units", "--out", out).exit_code == 0
+    before = snapshot(out)
+    with held(out / "mau_de_nghi_khen_thuong_tam-duong.xlsx"):
+        result = invoke("template", "--all-units", "--out", out)
+    assert result.exit_code == 2 and "Hãy đóng tệp mau_de_nghi_khen_thuong_tam-duong.xlsx trong Excel" in result.output
+    assert snapshot(out) == before and no_staging_left(out)
 
 
 def test_conference_build_is_one_set(tmp_path):

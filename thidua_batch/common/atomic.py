@@ -14,6 +14,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -118,6 +119,7 @@ class OutputSet:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError) as exc:
             raise OutputBlocked(self.out_dir, exc, folder=True) from None
+        _remove_leftovers(self.out_dir)
         self.folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out_dir))
         return self
 
@@ -197,6 +199,19 @@ class OutputSet:
         for rel in reversed(moved):
             with contextlib.suppress(OSError):
                 os.replace(self.folder / _OLD / rel, self.out_dir / rel)
+
+
+LEFTOVER_SECONDS = 24 * 3600
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """A temporary folder left by a computer switched off while writing: removed after a day (a folder
+    that young may belong to a command still writing)."""
+    now = time.time()
+    for old in out_dir.glob(STAGING_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if old.is_dir() and now - old.stat().st_mtime > LEFTOVER_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def _files(folder: Path) -> Iterator[str]:

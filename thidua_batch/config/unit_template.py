@@ -16,7 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..common.atomic import atomic_path
+from ..common.atomic import OutputSet, atomic_path
 from . import schema
 from .campaign import Campaign, load_campaign
 from .roster import Unit
@@ -60,7 +60,8 @@ def write_templates(campaign: Campaign, out_dir: Path, unit_id: str | None = Non
         units = [None, *campaign.roster]
     else:
         units = [None]
-    return [write_template(campaign, out_dir / template_filename(u), u) for u in units]
+    with OutputSet(out_dir) as out:      # one set: a template open in Excel leaves all of them as they were
+        return [out.final(write_template(campaign, out.path(template_filename(u)), u)) for u in units]
 
 
 def write_template(campaign: Campaign, path: Path, unit: Unit | None = None) -> Path:
