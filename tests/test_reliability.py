@@ -59,12 +59,29 @@ def held(path: Path):
         finally:
             subprocess.run(["chattr", "-i", str(path)], check=True)
         return
-    mode = path.parent.stat().st_mode
-    path.parent.chmod(0o555)
+    folder = path if path.is_dir() else path.parent
+    mode = folder.stat().st_mode
+    folder.chmod(0o555)
     try:
         yield
     finally:
-        path.parent.chmod(mode)
+        folder.chmod(mode)
+
+
+@contextlib.contextmanager
+def read_only(path: Path):
+    """A register marked read-only: Windows' Read-only attribute or a chmod 444 (for root, whom permissions
+    do not stop, the immutable attribute)."""
+    if os.name != "nt" and os.geteuid() == 0:
+        with held(path):
+            yield
+        return
+    mode = path.stat().st_mode
+    path.chmod(0o444)
+    try:
+        yield
+    finally:
+        path.chmod(mode)
 
 
 def no_staging_left(out: Path) -> bool:
@@ -123,6 +140,18 @@ def test_a_workbook_held_open_by_excel_keeps_the_last_set_whole(run_out, tmp_pat
         result = invoke("run", inbox, "--out", out, "--register", tmp_path / "khong-co.sqlite")
     assert result.exit_code == 2 and "trong Excel rồi chạy lại" in result.output
     assert snapshot(out) == before
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a read-only folder is made with chattr or chmod here")
+def test_a_read_only_out_folder_is_a_message(tmp_path):
+    out = tmp_path / "ket-qua"
+    out.mkdir()
+    (out / "report.json").write_text("{}")
+    sub = out / "con-ghi"
+    with held(out):
+        result = invoke("template", "--out", out)
+    assert result.exit_code == 2 and "không có quyền ghi vào thư mục" in result.output
+    assert snapshot(out) == {"report.json": b"{}"} and not sub.exists()
 
 
 def test_output_set_unit_rules(tmp_path):
@@ -366,6 +395,7 @@ def _commands(run_dir: Path, register: Path, tmp_path: Path) -> dict[str, list]:
         "export": ["register", "export", "--out", tmp_path / "so.xlsx"],
         "certificates": ["certificates", "--decision", NUMBER, "--out", tmp_path / "in"],
         "run": ["run", SAMPLES, "--out", tmp_path / "run-out"],
+        "serve": ["serve", "--inbox", tmp_path / "hop-thu", "--out", tmp_path / "serve-out", "--no-browser"],
     }
 
 
@@ -384,13 +414,13 @@ def test_a_register_that_is_not_sqlite_or_is_damaged_stops_every_command(recorde
         data[4096 + 8: 2 * 4096] = b"\xa5" * (4096 - 8)            # a page of the tables overwritten
         register.write_bytes(bytes(data))
     before = register.read_bytes()
-    for name, args in _commands(run_dir, register, tmp_path).items():
+    for name, args in _commands(run_dir, register, tmp_path).items():   # `serve` too: it stops before opening
         result = invoke(*args, "--register", register)
         assert result.exit_code == 2, (name, result.output)
         assert words in result.output and "Traceback" not in result.output, name
         assert register.read_bytes() == before, name
     assert not (tmp_path / "run-out").exists() and not (tmp_path / "so.xlsx").exists()
-    assert not (tmp_path / "in").exists()
+    assert not (tmp_path / "in").exists() and not (tmp_path / "hop-thu").exists()
 
 
 def test_a_read_only_register_serves_reading_and_refuses_writing(recorded, tmp_path):
@@ -399,9 +429,7 @@ def test_a_read_only_register_serves_reading_and_refuses_writing(recorded, tmp_p
     shutil.copy(good, register)
     before = register.read_bytes()
     commands = _commands(run_dir, register, tmp_path)
-    with held(register):
-        if os.name != "nt" and os.geteuid() != 0:
-            register.chmod(0o444)
+    with read_only(register):
         listed = invoke(*commands["list"], "--register", register)
         assert listed.exit_code == 0 and NUMBER in listed.output
         assert invoke(*commands["export"], "--register", register).exit_code == 0

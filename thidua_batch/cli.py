@@ -640,6 +640,8 @@ def serve(inbox: Path, out_dir: Path, register_path: Path | None, host: str, por
     from .web.server import ServeError, serve as serve_page, settings_for
 
     campaign = _campaign(campaign_path)
+    if register_path is not None and register_path.exists():   # a damaged register stops before the page opens
+        _open_register(register_path, create=False).close()
     try:
         settings = settings_for(inbox, out_dir, campaign, register_path, host, port)
         serve_page(settings, host, port, open_browser=not no_browser, echo=click.echo)

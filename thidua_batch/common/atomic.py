@@ -11,6 +11,7 @@ the check is the operation itself and not a guess made beforehand.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -120,13 +121,18 @@ class OutputSet:
         except (FileExistsError, NotADirectoryError) as exc:
             raise OutputBlocked(self.out_dir, exc, folder=True) from None
         _remove_leftovers(self.out_dir)
-        self.folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out_dir))
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out_dir))
+        except OSError as exc:
+            raise OutputBlocked(self.out_dir, exc, problem=_write_problem(exc)) from None
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
         try:
             if kind is None:
                 self.commit()
+            elif issubclass(kind, OSError) and not isinstance(exc, OutputBlocked):   # a full disk, no rights
+                raise OutputBlocked(self.out_dir, exc, problem=_write_problem(exc)) from None
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -199,6 +205,12 @@ class OutputSet:
         for rel in reversed(moved):
             with contextlib.suppress(OSError):
                 os.replace(self.folder / _OLD / rel, self.out_dir / rel)
+
+
+def _write_problem(exc: OSError) -> str:
+    words = {errno.ENOSPC: "ổ đĩa đã đầy", errno.EROFS: "ổ đĩa chỉ đọc", errno.EACCES: "không có quyền ghi vào thư mục",
+             errno.EPERM: "không có quyền ghi vào thư mục", getattr(errno, "EDQUOT", -1): "đã hết dung lượng được cấp"}
+    return f"không ghi được kết quả vào thư mục này ({words.get(exc.errno, 'lỗi ghi tệp')})"
 
 
 LEFTOVER_SECONDS = 24 * 3600
