@@ -7,6 +7,7 @@ every text is NFC with spaces collapsed, and every problem names the file, sheet
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,14 +16,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 
-from ..common.library_words import library_detail
 from ..common.atomic import atomic_path
+from ..common.library_words import library_detail
 from ..common.text import clean, fold, label_key_ascii
 from ..config.campaign import Campaign
 # The units' template's look: same font, fills and dropdown prompts.
 from ..config.unit_template import BORDER, HEADER_FILL, INPUT_FILL, font, list_validation
 from ..model.findings import Finding
 from ..intake.grid import column_letter, ref
+from ..intake.safety import inspect_workbook_bytes
 from .config import Conference, ConferenceError
 
 DELEGATES_FILE = "dai_bieu.xlsx"
@@ -162,7 +164,16 @@ def read_delegates(path: Path, conference: Conference, campaign: Campaign) -> tu
     path = Path(path)
     file = path.name
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        data = path.read_bytes() if path.stat().st_size <= campaign.limits.max_file_bytes else b""
+    except OSError:
+        raise ConferenceError(f"Không đọc được tệp danh sách đại biểu “{path}”: tệp không còn, không có quyền đọc "
+                              "hoặc đang bị chương trình khác khóa.") from None
+    rejection = inspect_workbook_bytes(data, path.suffix.lower(), campaign.limits) if data else None
+    if not data or rejection is not None:    # the inbox's file-safety checks, before any parser
+        raise ConferenceError(f"Không dùng được tệp danh sách đại biểu “{path}”: "
+                              f"{rejection.message if rejection else 'tệp rỗng hoặc quá lớn.'}")
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - calamine raises many types for bad input
         raise ConferenceError(f"Không mở được tệp danh sách đại biểu “{path}” như một bảng tính: "
                               f"{library_detail(exc)}.") from None
