@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common.library_words import library_detail
 from ..model.results import MailInfo
 from .mailfiles import MAIL_SUFFIXES, MailNote, read_mail
 from .reader import WORKBOOK_SUFFIXES
@@ -105,4 +106,4 @@ def mail_sources(path: Path, rel: str) -> Iterator[Source | Skipped]:
             else:
                 yield Source(item.path, item.data, item.info.date or file_time(path), item.info)
     except Exception as exc:   # a broken mail file is listed, and the batch goes on
-        yield Skipped(rel, f"Không đọc được tệp thư: {exc}.", _sha256(path))
+        yield Skipped(rel, f"Không đọc được tệp thư: {library_detail(exc)}.", _sha256(path))

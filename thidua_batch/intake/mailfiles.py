@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
 
+from ..common.library_words import library_detail
 from ..common.text import clean
 from ..model.results import MailInfo
 
@@ -77,7 +78,7 @@ def attachments(message: EmailMessage, raw: bytes, where: str, is_list) -> Itera
             name = _safe_name(part.get_filename(), index)
             data = part.get_content()
         except Exception as exc:  # broken encodings in a part: say so, go on
-            yield MailNote(f"{where}/tep-dinh-kem-{index}", f"Không giải mã được tệp đính kèm thứ {index}: {exc}.",
+            yield MailNote(f"{where}/tep-dinh-kem-{index}", f"Không giải mã được tệp đính kèm thứ {index}: {library_detail(exc)}.",
                            hashlib.sha256(b"").hexdigest(), info)
             continue
         if isinstance(data, str):

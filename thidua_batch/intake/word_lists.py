@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..common.library_words import library_detail
 from ..common.text import clean
 from ..config.limits import Limits
 from .grid import Grid, Merge
@@ -118,7 +119,7 @@ def _read_docx(data: bytes, *, converted: bool) -> WordDocument:
     except (KeyError, zipfile.BadZipFile, etree.LxmlError, ValueError, OSError, RecursionError, MemoryError) as exc:
         raise WordUnreadable(
             "Tệp Word bị hỏng, không đọc được nội dung văn bản "
-            f"({type(exc).__name__}): đề nghị đơn vị mở tệp bằng Word, lưu lại thành tệp mới (.docx) và gửi lại."
+            f"({library_detail(exc)}): đề nghị đơn vị mở tệp bằng Word, lưu lại thành tệp mới (.docx) và gửi lại."
         ) from None
 
 
@@ -385,8 +386,8 @@ def _run(command: list[str], timeout: float) -> None:
         options["start_new_session"] = True
     try:
         process = subprocess.Popen(command, **options)
-    except OSError as exc:
-        raise WordUnreadable(f"{NO_LIBREOFFICE} (Chi tiết kỹ thuật: {exc})", "no-libreoffice") from None
+    except OSError:
+        raise WordUnreadable(f"{NO_LIBREOFFICE} (Không chạy được “{command[0]}”.)", "no-libreoffice") from None
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
