@@ -60,9 +60,10 @@ def write_conference_template(out_dir: Path, campaign: Campaign | None = None) -
     out_dir = Path(out_dir)
     text = example_text()
     conference = parse_conference(text, EXAMPLE_FILE, campaign)
-    toml_path = out_dir / EXAMPLE_FILE
-    write_text(toml_path, text)
-    return [toml_path, write_delegates_template(conference, campaign, out_dir / DELEGATES_FILE)]
+    with OutputSet(out_dir) as out:
+        write_text(out.path(EXAMPLE_FILE), text)
+        write_delegates_template(conference, campaign, out.path(DELEGATES_FILE))
+    return [out_dir / EXAMPLE_FILE, out_dir / DELEGATES_FILE]
 
 
 def build_conference(conference: Conference, delegates_path: Path, out_dir: Path, *,
