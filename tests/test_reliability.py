@@ -297,6 +297,28 @@ def test_the_page_refuses_a_missing_inbox_and_keeps_every_output(tmp_path):
     assert snapshot(out) == before
 
 
+def test_the_page_keeps_the_last_set_when_a_draft_is_open_in_word(run_out):
+    import threading
+
+    from thidua_batch.web.app import Settings, create_app
+
+    inbox, out = run_out
+    before = snapshot(out)
+    client = create_app(Settings(inbox, out, CAMPAIGN)).test_client()
+    csrf = client.get("/nhan").get_data(as_text=True).split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    with held(out / "du_thao_quyet_dinh_khen_thuong.docx"):
+        assert client.post("/tong-hop/chay", data={"csrf": csrf}).status_code == 302
+        for _ in range(1200):
+            state = client.get("/tong-hop/tien-do").get_json()
+            if not state["running"]:
+                break
+            threading.Event().wait(0.05)
+    assert state["running"] is False
+    assert "Hãy đóng tệp du_thao_quyet_dinh_khen_thuong.docx trong Word rồi chạy lại" in state["error"]
+    assert "Hãy đóng tệp" in client.get("/tong-hop").get_data(as_text=True)
+    assert snapshot(out) == before and no_staging_left(out)
+
+
 # ---------------------------------------------------------------------------------- files edited by hand
 
 def test_campaign_saved_by_notepad_with_a_bom_is_read(tmp_path):

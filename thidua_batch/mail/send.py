@@ -7,6 +7,7 @@ has looked in the Sent folder and removed the marker, so no unit ever gets a mes
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..common.atomic import write_bytes, write_text
+from ..common.atomic import OutputBlocked, write_bytes, write_text
 from .connection import PLAIN, STARTTLS, TLS, MailError, Server, failure, tls_context
 from .messages import UNSENT
 
@@ -233,21 +234,31 @@ def _send_one(smtp: smtplib.SMTP, out: Outgoing) -> str:
 def _file_sent(out: Outgoing, answer: str, when: dt.datetime) -> str:
     """Move the sent draft into da_gui/ with the server's answer. A draft that cannot be moved (open in
     Outlook, read-only) leaves a copy of what was sent in da_gui/ instead: its Message-ID there is what
-    keeps it from being sent again. Returns a note for the officer ("" when moved)."""
+    keeps it from being sent again. If not even that can be written, the marker stays, which also keeps
+    it from being sent again. Returns a note for the officer ("" when moved)."""
     sent = out.path.parent / SENT_DIR
-    sent.mkdir(exist_ok=True)
-    target = _free_name(sent, out.path.name)
-    write_text(target.with_suffix(".ket-qua.txt"),
-               f"Gửi lúc: {when:%d/%m/%Y %H:%M:%S}\nNgười nhận: {', '.join(out.recipients)}\n"
-               f"Tiêu đề: {out.subject}\nMáy chủ trả lời: {answer}\n")
+    kept = (f" (đã gửi, nhưng không ghi được vào {SENT_DIR}/: giữ tệp đánh dấu {_marker(out.path).name} để thư này "
+            "không bị gửi lại; xem thư mục Đã gửi của hộp thư)")
+    try:
+        sent.mkdir(exist_ok=True)
+        target = _free_name(sent, out.path.name)
+        write_text(target.with_suffix(".ket-qua.txt"),
+                   f"Gửi lúc: {when:%d/%m/%Y %H:%M:%S}\nNgười nhận: {', '.join(out.recipients)}\n"
+                   f"Tiêu đề: {out.subject}\nMáy chủ trả lời: {answer}\n")
+    except (OSError, OutputBlocked):
+        return kept
     note = ""
     try:
         os.replace(out.path, target)
     except OSError:
-        write_bytes(target, out.data)
+        try:
+            write_bytes(target, out.data)
+        except (OSError, OutputBlocked):
+            return kept
         note = (f" (không chuyển được {out.path.name} vào {SENT_DIR}/ vì tệp đang mở ở chương trình khác: đã chép "
                 f"bản đã gửi vào {SENT_DIR}/, lần sau không gửi lại; đóng tệp rồi xóa thư nháp này)")
-    _marker(out.path).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        _marker(out.path).unlink(missing_ok=True)
     return note
 
 
