@@ -515,6 +515,18 @@ def test_output_to_a_pipe_or_file_is_utf8_whatever_the_code_page(tmp_path, encod
     assert error.returncode == 2 and error.stderr.decode("utf-8") == "Lỗi: Không tìm thấy tệp: không-có.xlsx\n"
 
 
+def test_a_pipe_closed_early_is_no_trace(tmp_path):
+    """`thidua-batch run … --json | more`, quit at once (click's own EPIPE handling, kept by our main)."""
+    process = subprocess.Popen([sys.executable, "-c", "from thidua_batch.cli import main; main()", "run", str(SAMPLES),
+                                "--out", str(tmp_path / "ket-qua"), "--json"], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()          # before anything is written: every write meets a closed pipe
+    error = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=300) in (0, 1)
+    assert "Traceback" not in error and "BrokenPipe" not in error, error
+    assert (tmp_path / "ket-qua" / "report.json").is_file()
+
+
 @pytest.mark.skipif(os.name == "nt", reason="a pseudo-terminal is POSIX; Windows consoles are UTF-16 anyway")
 @pytest.mark.parametrize("encoding", ["cp1258", "cp1252"])
 def test_a_console_in_a_legacy_code_page_shows_what_it_can_and_never_crashes(tmp_path, encoding):
