@@ -14,6 +14,7 @@ import contextlib
 import errno
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -134,7 +135,7 @@ class OutputSet:
             elif issubclass(kind, OSError) and not isinstance(exc, OutputBlocked):   # a full disk, no rights
                 raise OutputBlocked(self.out_dir, exc, problem=_write_problem(exc)) from None
         finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            _rmtree(self.folder)
 
     def path(self, rel: str | Path) -> Path:
         """Where to write the output named REL (relative to OUT_DIR): inside the temporary folder."""
@@ -223,7 +224,21 @@ def _remove_leftovers(out_dir: Path) -> None:
     for old in out_dir.glob(STAGING_PREFIX + "*"):
         with contextlib.suppress(OSError):
             if old.is_dir() and now - old.stat().st_mtime > LEFTOVER_SECONDS:
-                shutil.rmtree(old, ignore_errors=True)
+                _rmtree(old)
+
+
+def _rmtree(folder: Path) -> None:
+    """Remove a temporary folder; an old output marked Read-only (Windows refuses to delete it) is
+    made writable first."""
+    def writable_then_retry(function, path, _info):
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o666 & ~_UMASK)
+            function(path)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=writable_then_retry)
+    else:
+        shutil.rmtree(folder, onerror=writable_then_retry)
 
 
 def _files(folder: Path) -> Iterator[str]:
