@@ -627,6 +627,21 @@ def test_a_unit_id_that_is_a_device_name_is_refused_in_the_campaign():
         parse_campaign(text, "x.toml")
 
 
+@pytest.mark.parametrize("variable", ["ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"])
+def test_libreoffice_is_found_under_program_files(tmp_path, monkeypatch, variable):
+    from thidua_batch.intake.word_lists import find_soffice
+
+    program = tmp_path / variable / "LibreOffice" / "program" / "soffice.exe"
+    program.parent.mkdir(parents=True)
+    program.write_bytes(b"")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))          # not on PATH
+    for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"):
+        monkeypatch.delenv(name, raising=False)
+    assert find_soffice() is None
+    monkeypatch.setenv(variable, str(tmp_path / variable))
+    assert find_soffice() == str(program)
+
+
 def test_readme_commands_work_in_windows_powershell_51_and_cmd():
     readme = (ROOT / "README.md").read_text("utf-8")
     blocks = [b for b in re.findall(r"```[a-z]*\n(.*?)```", readme, re.S) if "\\Scripts\\" in b or "py -m" in b]
