@@ -154,15 +154,29 @@ def test_list_history_and_export(run_dir, tmp_path):
     assert missing.exit_code == 2 and "Chưa có sổ khen thưởng" in missing.output
 
 
+def _campaign_2019(tmp_path: Path) -> Path:
+    """Last year's campaign: the same roster under its own id."""
+    text = (ROOT / "thidua_batch" / "config" / "data" / "vhcs-2020.toml").read_text("utf-8")
+    path = tmp_path / "vhcs-2019.toml"
+    path.write_text(text.replace('id = "vhcs-2020"', 'id = "vhcs-2019"', 1), "utf-8")
+    return path
+
+
 def test_next_years_run_tells_the_board(run_dir, tmp_path):
     register = tmp_path / "so.sqlite"
-    _record(run_dir, register)
+    earlier = _import_list(tmp_path / "QĐ 2019.xlsx", [
+        [1, "Lò Văn Pánh", "Nam", 1979, "Giáo viên", "Trường THCS Mường Kim", "LĐLĐ huyện Than Uyên", None]])
+    done = invoke("register", "import", earlier, "--number", NUMBER, "--date", DATE, "--award",
+                  "Bằng khen của Ban Chấp hành Liên đoàn Lao động tỉnh", "--campaign", _campaign_2019(tmp_path),
+                  "--register", register)
+    assert done.exit_code == 0, done.output
     out = tmp_path / "nam-sau"
     result = invoke("run", ROOT / "samples" / "inbox", "--out", out, "--register", register)
     assert result.exit_code == 1
     report = json.loads((out / "report.json").read_text("utf-8"))
     found = [f for f in report["findings"] if f["code"] == "awarded-before"]
     assert found and all(f["severity"] == "info" for f in found)
+    assert len(found) == 1   # only the person of the earlier campaign
     pank = next(f for f in found if "Lò Văn Pánh" in f["message"])
     assert f"năm 2020 (Quyết định số {NUMBER} ngày 28/12/2020)" in pank["message"]
     assert pank["unit"] == "than-uyen" and pank["cell"] == "B14"
@@ -253,3 +267,90 @@ def test_certificate_numbers_are_given_once_and_kept(run_dir, tmp_path):
     numbers = [a.certificate_no for a in first.awardees]
     assert numbers[:3] == ["BK-2020-0001", "BK-2020-0002", "BK-2020-0003"]
     assert [a.certificate_no for a in again.awardees] == numbers
+
+
+# ---------------------------------------------------------------- one award per person per campaign (papers.md)
+
+def test_the_same_run_under_a_second_number_is_refused_naming_the_first(run_dir, tmp_path):
+    register = tmp_path / "so.sqlite"
+    assert _record(run_dir, register).exit_code == 0
+    before = register.read_bytes()
+    again = _record(run_dir, register, number="124/QĐ-LĐLĐ")
+    assert again.exit_code == 2, again.output
+    assert f"đã được ghi vào sổ theo Quyết định số {NUMBER} ngày 28/12/2020" in again.output
+    assert "register remove" in again.output and "sổ không bị thay đổi" in again.output
+    assert register.read_bytes() == before
+    with open_register(register, create=False) as book:
+        assert [d.number for d in book.decisions()] == [NUMBER]
+
+
+def test_an_import_awarding_someone_again_in_the_campaign_is_refused(run_dir, tmp_path):
+    register = tmp_path / "so.sqlite"
+    assert _record(run_dir, register).exit_code == 0
+    award = "Bằng khen của Ban Chấp hành Liên đoàn Lao động tỉnh"
+    again = _import_list(tmp_path / "bo sung.xlsx", [
+        [1, "Sần Thị Dung", "Nữ", 1992, "", "", "", None],
+        [2, "LÒ VĂN PÁNH", "Nam", 1979, "Giáo viên", "", "Than Uyên", None]])
+    before = register.read_bytes()
+    result = invoke("register", "import", again, "--number", "130/QĐ-LĐLĐ", "--date", "2020-12-30", "--award", award,
+                    "--register", register)
+    assert result.exit_code == 2, result.output
+    assert f"LÒ VĂN PÁNH (sinh năm 1979): đã được ghi theo Quyết định số {NUMBER} ngày 28/12/2020" in result.output
+    assert "Sần Thị Dung" not in result.output and register.read_bytes() == before
+    # another form (a flag, the Tổng LĐLĐ's Bằng khen) in the same year is another award
+    other = invoke("register", "import", again, "--number", "131/QĐ-LĐLĐ", "--date", "2020-12-30", "--award",
+                   "Bằng khen của Tổng LĐLĐ Việt Nam", "--register", register)
+    assert other.exit_code == 0, other.output
+
+
+def test_a_decision_naming_someone_twice_is_refused(tmp_path):
+    twice = _import_list(tmp_path / "trung.xlsx", [
+        [1, "Tòng Thị Hải Yến", "Nữ", 1987, "Giáo viên", "", "Tam Đường", None],
+        [2, "Lò Văn Pánh", "Nam", 1979, "", "", "", None],
+        [3, "Tòng  thị Hải Yến", "Nữ", 1987, "Giáo viên", "", "CĐN Giáo dục", None]])
+    register = tmp_path / "so.sqlite"
+    result = invoke("register", "import", twice, "--number", "9/QĐ", "--date", DATE, "--award", "Bằng khen",
+                    "--register", register)
+    assert result.exit_code == 2
+    assert "Tòng thị Hải Yến (sinh năm 1987): có ở số thứ tự 1 và 3" in result.output
+    assert not register.exists() or open_register(register).decisions() == []
+
+
+def test_remove_takes_a_wrong_record_back(run_dir, tmp_path):
+    register = tmp_path / "so.sqlite"
+    assert _record(run_dir, register, number="12/QĐ-LĐLĐ").exit_code == 0     # the wrong number
+    with open_register(register) as book:
+        book.assign_certificate_numbers("12/QĐ-LĐLĐ")
+    unknown = invoke("register", "remove", "--number", "999/QĐ", "--yes", "--register", register)
+    assert unknown.exit_code == 2 and "Không có quyết định số “999/QĐ”" in unknown.output
+    before = register.read_bytes()
+    declined = CliRunner().invoke(main, ["register", "remove", "--number", "12/QĐ-LĐLĐ", "--register", str(register)],
+                                  input="n\n")
+    assert "Sẽ gỡ khỏi sổ:" in declined.output and "Lò Văn Pánh (1979), số bằng BK-2020-" in declined.output
+    assert "Không gỡ gì" in declined.output and register.read_bytes() == before
+    asked = CliRunner().invoke(main, ["register", "remove", "--number", "12/QĐ-LĐLĐ", "--register", str(register)],
+                               input="y\n")
+    assert asked.exit_code == 0 and "Đã gỡ Quyết định số 12/QĐ-LĐLĐ" in asked.output
+    with open_register(register) as book:
+        assert book.decisions() == []
+        assert book.db.execute("SELECT COUNT(*) FROM awardees").fetchone()[0] == 0
+    assert _record(run_dir, register).exit_code == 0                          # now under the right number
+    with open_register(register) as book:
+        first = book.assign_certificate_numbers(NUMBER).awardees[0].certificate_no
+    assert first == "BK-2020-0001"
+    assert invoke("register", "remove", "--number", NUMBER, "--yes", "--register", register).exit_code == 0
+
+
+def test_this_campaigns_own_decision_is_not_awarded_before(run_dir, tmp_path):
+    register = tmp_path / "so.sqlite"
+    assert _record(run_dir, register).exit_code == 0
+    out = tmp_path / "lai"
+    assert invoke("run", ROOT / "samples" / "inbox", "--out", out, "--register", register).exit_code == 1
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert not [f for f in report["findings"] if f["code"] == "awarded-before"]
+
+
+def test_run_and_serve_find_the_register_the_same_way():
+    defaults = {name: next(p.default for p in main.commands[name].params if p.name == "register_path")
+                for name in ("run", "serve")}
+    assert defaults == {"run": "so_khen_thuong.sqlite", "serve": "so_khen_thuong.sqlite"}

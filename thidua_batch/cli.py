@@ -331,6 +331,26 @@ def import_(list_file: Path, number: str, date_text: str, award: str, year: int 
         _recorded(_register_call(lambda: book.record(decision)), decision)
 
 
+@register.command(name="remove")
+@click.option("--number", required=True, metavar="SỐ", help="Số quyết định đã ghi nhầm, ví dụ “123/QĐ-LĐLĐ”.")
+@click.option("--yes", is_flag=True, help="Không hỏi lại.")
+@register_option
+def remove(number: str, yes: bool, register_path: Path) -> None:
+    """Gỡ khỏi sổ một quyết định ghi nhầm (cùng người được khen và số Bằng khen đã cấp)."""
+    from .register.commands import removal_lines
+
+    with _open_register(register_path, create=False) as book:
+        decision = book.decision(number)
+        if decision is None:
+            _register_call(lambda: book.remove(number))   # says the number is unknown: exit 2
+        click.echo("Sẽ gỡ khỏi sổ:\n" + "\n".join(removal_lines(decision)))
+        if not yes and not click.confirm("Gỡ quyết định này khỏi sổ?", default=False, prompt_suffix=" "):
+            click.echo("Không gỡ gì.")
+            sys.exit(1)
+        _register_call(lambda: book.remove(number))
+    click.echo(f"Đã gỡ Quyết định số {decision.number} khỏi sổ.")
+
+
 @register.command(name="template")
 @click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi mẫu danh sách.")
@@ -627,8 +647,7 @@ def mail_send(drafts_dir: Path, host: str | None, user: str | None, password_env
               type=click.Path(file_okay=False, path_type=Path), help="Thư mục hồ sơ nhận (tạo nếu chưa có).")
 @click.option("--out", "out_dir", default="output", show_default=True, metavar="THƯ_MỤC",
               type=click.Path(file_okay=False, path_type=Path), help="Thư mục kết quả (tạo nếu chưa có).")
-@click.option("--register", "register_path", metavar="TỆP", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp sổ khen thưởng (SQLite) để tra người đã được khen; không bắt buộc.")
+@register_option
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ mở trang; khác 127.0.0.1 thì cần mật khẩu trong biến THIDUA_WEB_PASSWORD.")
 @click.option("--port", default=8765, show_default=True, type=int, metavar="CỔNG", help="Cổng của trang.")

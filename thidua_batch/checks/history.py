@@ -1,5 +1,6 @@
-"""History: a nominee already in the award register gets `awarded-before` [info] (register.md,
-"History in the batch run"). The look-up is given, so the checks never open the register."""
+"""History: a nominee already in the award register by an earlier campaign gets `awarded-before`
+[info] (register.md, "History in the batch run"; papers.md: the campaign's own decisions are not
+"before"). The look-up is given, so the checks never open the register."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -23,7 +24,8 @@ def awarded_before(result: BatchResult, lookup: Lookup) -> None:
     nominations = [n for kind in (COLLECTIVE, INDIVIDUAL) for n in result.nominations(kind) if n.name]
     found = lookup(key(n) for n in nominations)
     for nomination in nominations:
-        past = found.get(key(nomination))
+        # Earlier awards only: a decision of this very campaign (this run recorded already) is not "before".
+        past = [p for p in found.get(key(nomination), ()) if p.campaign_id != result.campaign.id]
         if not past:
             continue
         nomination.past_awards = past

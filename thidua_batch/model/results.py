@@ -77,6 +77,7 @@ class PastAward:
     year: int
     name: str
     unit_name: str = ""
+    campaign_id: str | None = None   # the campaign whose decision it was: its own decisions are not "before"
 
     @property
     def sentence(self) -> str:

@@ -69,6 +69,22 @@ def decision_from_run(run_dir: Path, number: str, date: dt.date, campaign: Campa
     return Decision(**_base(campaign, number, date, None, None, f"run: {path}"), awardees=awardees)
 
 
+def removal_lines(decision: Decision) -> list[str]:
+    """What `register remove` takes back, said before it asks: the decision, each awardee and the
+    certificate number printed for them."""
+    collectives = sum(a.kind == COLLECTIVE for a in decision.awardees)
+    lines = [f"Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y}: {decision.award} "
+             f"({collectives} tập thể, {len(decision.awardees) - collectives} cá nhân; nguồn: {decision.source or '-'})."]
+    for a in decision.awardees:
+        who = a.name + (f" ({a.birth_year})" if a.kind == INDIVIDUAL and a.birth_year else "")
+        number = f", số bằng {a.certificate_no}" if a.certificate_no else ""
+        lines.append(f"  {a.order}. {'Tập thể ' if a.kind == COLLECTIVE else ''}{who}{number}")
+    printed = sum(1 for a in decision.awardees if a.certificate_no)
+    if printed:
+        lines.append(f"{printed} số Bằng khen đã cấp cũng bị gỡ; bằng đã in theo các số này không còn trong sổ.")
+    return lines
+
+
 def _unit_name(campaign: Campaign, unit_id: str | None) -> str:
     unit = campaign.roster.get(unit_id) if unit_id else None
     return unit.name if unit else (unit_id or "")

@@ -73,6 +73,10 @@ class RegisterError(Exception):
     """The register cannot do what was asked; the message (Vietnamese) says why."""
 
 
+class SecondAward(RegisterError):
+    """The decision would award someone a second time in the same campaign and form; nothing was written."""
+
+
 def name_key(name: str) -> str:
     """How names are compared: NFC, case-folded, spaces collapsed; diacritics kept."""
     return fold(name)
@@ -182,6 +186,9 @@ class Register:
                     return False
                 raise RegisterError(f"Số quyết định “{decision.number}” đã có trong sổ cho một quyết định khác. "
                                     "Kiểm tra lại số quyết định; sổ không bị thay đổi.")
+            problem = self._second_awards(decision)
+            if problem:
+                raise SecondAward(problem)
             cursor = self.db.execute(
                 "INSERT INTO decisions (number, date, award, year, issuer, signer_title, signer_name, on_behalf, "
                 "place, campaign_id, campaign_name, money_collective, money_individual, source, fingerprint, "
@@ -198,6 +205,54 @@ class Register:
                   clean(a.position), clean(a.workplace), a.unit_id, clean(a.unit_name), a.summary, a.money)
                  for a in decision.awardees])
         return True
+
+    def _second_awards(self, decision: Decision) -> str | None:
+        """Why DECISION would award someone a second time in its campaign and form (papers.md, "One
+        award per person per campaign"), or None. Whole decisions already recorded with the same
+        awardees (the same run under another number) are named as such."""
+        keys = [_awardee_key(a) for a in decision.awardees]
+        inside = _repeated_inside(decision, keys)
+        if inside:
+            return inside
+        if decision.campaign_id is None:
+            return None
+        earlier: dict[tuple, tuple[str, str, int]] = {}
+        rows = self.db.execute(
+            "SELECT d.number, d.date, d.award, a.kind, a.name_key, a.birth_year, a.name, a.ord FROM awardees a "
+            "JOIN decisions d ON d.id = a.decision_id WHERE d.campaign_id = ? ORDER BY d.date, d.number, a.ord",
+            (decision.campaign_id,)).fetchall()
+        form = name_key(decision.award)
+        for number, date, award, kind, key, birth_year, name, order in rows:
+            if name_key(award) != form:
+                continue
+            earlier.setdefault((kind, key, birth_year if kind == INDIVIDUAL else None),
+                               (number, dt.date.fromisoformat(date).strftime("%d/%m/%Y"), name))
+        hits = [(a, earlier[k]) for a, k in zip(decision.awardees, keys) if k in earlier]
+        if not hits:
+            return None
+        numbers = list(dict.fromkeys(number for _, (number, _, _) in hits))
+        refused = (f"Không ghi Quyết định số {decision.number}: sổ không bị thay đổi. Trong một đợt khen thưởng "
+                   f"(“{decision.campaign_name or decision.campaign_id}”), mỗi người, mỗi tập thể chỉ được tặng "
+                   f"{decision.award} một lần.")
+        if len(hits) == len(decision.awardees) and len(numbers) == 1:
+            number, date, _ = hits[0][1]
+            return (f"{refused} Danh sách này đã được ghi vào sổ theo Quyết định số {number} ngày {date} "
+                    f"(cùng {len(hits)} tập thể, cá nhân). Nếu số {number} là số ghi nhầm, gỡ nó ra bằng "
+                    f"“thidua-batch register remove --number \"{number}\"” rồi ghi lại với số đúng.")
+        lines = [f"- {_who(a)}: đã được ghi theo Quyết định số {number} ngày {date}."
+                 for a, (number, date, _) in hits]
+        return f"{refused} Đã có trong sổ:\n" + "\n".join(lines)
+
+    def remove(self, number: str) -> Decision:
+        """Take back a decision recorded by mistake: the decision, its awardees and their certificate
+        numbers, in one transaction. Returns what was removed; RegisterError for an unknown number."""
+        decision = self.decision(number)
+        if decision is None:
+            raise RegisterError(f"Không có quyết định số “{clean(number)}” trong sổ khen thưởng “{self.path}”; "
+                                "không gỡ gì. Xem các số đã ghi bằng “thidua-batch register list”.")
+        with self._write():
+            self.db.execute("DELETE FROM decisions WHERE number = ?", (decision.number,))
+        return decision
 
     def assign_certificate_numbers(self, number: str) -> Decision:
         """Give every awardee of the decision without a certificate number the next one, in annex order
@@ -268,7 +323,7 @@ class Register:
         """Earlier awards of each (kind, name, birth year): a person by name and year of birth, a collective
         by name. One indexed query per distinct key."""
         found: dict[tuple[str, str, int | None], list[PastAward]] = {}
-        query = ("SELECT d.award, d.number, d.date, d.year, a.name, a.unit_name FROM awardees a "
+        query = ("SELECT d.award, d.number, d.date, d.year, a.name, a.unit_name, d.campaign_id FROM awardees a "
                  "JOIN decisions d ON d.id = a.decision_id WHERE a.kind = ? AND a.name_key = ? ")
         for key in dict.fromkeys(people):
             kind, name, birth_year = key
@@ -279,8 +334,8 @@ class Register:
                                                                                          birth_year))
             else:
                 rows = self.db.execute(query + "ORDER BY d.date", (COLLECTIVE, name_key(name)))
-            past = [PastAward(award, number, dt.date.fromisoformat(date), year, who, unit)
-                    for award, number, date, year, who, unit in rows]
+            past = [PastAward(award, number, dt.date.fromisoformat(date), year, who, unit, campaign)
+                    for award, number, date, year, who, unit, campaign in rows]
             if past:
                 found[key] = past
         return found
@@ -293,6 +348,31 @@ _AWARDEE_FIELDS = ("order", "kind", "name", "gender", "birth_year", "position", 
                    "summary", "money", "certificate_no")
 _AWARDEE_SQL = tuple("ord" if f == "order" else f for f in _AWARDEE_FIELDS)
 _AWARDEE_COLUMNS = ", ".join(_AWARDEE_SQL)
+
+
+def _awardee_key(a: Awardee) -> tuple:
+    """Who an awardee is: a person by name and year of birth, a collective by name (as `history`)."""
+    return a.kind, name_key(a.name), a.birth_year if a.kind == INDIVIDUAL else None
+
+
+def _who(a: Awardee) -> str:
+    if a.kind == COLLECTIVE:
+        return f"Tập thể {clean(a.name)}"
+    return f"{clean(a.name)}" + (f" (sinh năm {a.birth_year})" if a.birth_year else "")
+
+
+def _repeated_inside(decision: Decision, keys: list[tuple]) -> str | None:
+    first: dict[tuple, Awardee] = {}
+    lines = []
+    for a, k in zip(decision.awardees, keys):
+        if k in first:
+            lines.append(f"- {_who(a)}: có ở số thứ tự {first[k].order} và {a.order}.")
+        else:
+            first[k] = a
+    if not lines:
+        return None
+    return (f"Không ghi Quyết định số {decision.number}: danh sách tặng {decision.award} có người, tập thể "
+            "được ghi hai lần; sổ không bị thay đổi.\n" + "\n".join(lines))
 
 
 def _fingerprint(decision: Decision) -> str:
