@@ -53,7 +53,7 @@ def test_every_command_has_help_text():
                                      "template"]
     assert sorted(main.commands["conference"].commands) == ["build", "template"]
     assert sorted(main.commands["mail"].commands) == ["fetch", "replies", "send", "templates"]
-    assert sorted(main.commands["register"].commands) == ["export", "import", "list", "record", "template"]
+    assert sorted(main.commands["register"].commands) == ["export", "import", "list", "record", "remove", "template"]
     for name, command in _all_commands():
         assert command.help and command.help.strip(), name
         assert command.help.strip().endswith("."), name
