@@ -129,15 +129,45 @@ def test_offset_moves_every_box(tmp_path):
 
 
 def test_receipt_sheet(tmp_path):
-    write_certificates(decision(), tmp_path)
+    write_certificates(decision(issuer="Ban Thường vụ LĐLĐ tỉnh Lai Châu"), tmp_path)
     wb = openpyxl.load_workbook(tmp_path / "danh_sach_ky_nhan.xlsx")
     ws = wb.active
-    rows = list(ws.iter_rows(min_row=5, values_only=True))
+    texts = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v not in (None, "")]
+    # the heading: organisation, national motto, a title naming the decision, its number and date
+    assert texts[:4] == ["TỔNG LĐLĐ VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "LIÊN ĐOÀN LAO ĐỘNG TỈNH LAI CHÂU",
+                         "Độc lập - Tự do - Hạnh phúc"]
+    assert "DANH SÁCH KÝ NHẬN KHEN THƯỞNG" in texts
+    assert ("(Kèm theo Quyết định số 123/QĐ-LĐLĐ ngày 28/12/2020 của Ban Thường vụ LĐLĐ tỉnh Lai Châu về việc tặng "
+            "Bằng khen của Ban Chấp hành LĐLĐ tỉnh)") in texts
+    rows = list(ws.iter_rows(min_row=8, values_only=True))
     assert [r[1] for r in rows[:5]] == [LONG_COLLECTIVE, *(p[0] for p in PEOPLE)]
-    assert rows[5][1] == "Tổng cộng" and rows[5][6].startswith("=SUM(")
+    assert rows[5][0] == "Tổng cộng: 05 (01 tập thể, 04 cá nhân)" and rows[5][6] == "=SUM(G8:G12)"
+    assert rows[6][0] == "Số tiền bằng chữ: Tám triệu chín trăm bốn mươi nghìn đồng."   # 2.980.000 + 4 × 1.490.000
     assert [r[7] for r in rows[:5]] == [f"BK-2020-{i:04d}" for i in range(1, 6)]
-    assert ws.print_title_rows == "$4:$4"   # the header row repeated on each printed page
-    assert ws.page_setup.orientation == "landscape"
+    assert "Lai Châu, ngày …… tháng …… năm ……" in texts
+    assert [t for t in texts if t in ("NGƯỜI LẬP BIỂU", "KẾ TOÁN", "THỦ TRƯỞNG ĐƠN VỊ")] == [
+        "NGƯỜI LẬP BIỂU", "KẾ TOÁN", "THỦ TRƯỞNG ĐƠN VỊ"]
+    assert texts.count("(Ký, ghi rõ họ tên)") == 3
+    assert ws.print_title_rows == "$7:$7"   # the header row repeated on each printed page
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+
+
+def test_receipt_prints_on_one_page_wide_readable(tmp_path):
+    """Rendered by LibreOffice: every column on the page, at a readable scale."""
+    from helpers import soffice_convert
+
+    write_certificates(decision(), tmp_path)
+    pdf = soffice_convert(tmp_path / "danh_sach_ky_nhan.xlsx", "pdf", tmp_path / "pdf")
+    assert re.search(r"Pages:\s+1\b", poppler("pdfinfo", str(pdf)))
+    text = page_text(pdf, 1)
+    for word in ("STT", "Ký nhận", "Số Bằng khen", "BK-2020-0005", "Tám triệu chín trăm bốn mươi nghìn đồng",
+                 "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ", LONG_COLLECTIVE.split()[-1]):
+        assert word in text, word
+    # a 12 pt name printed at no less than 75% (a word's box is about 1.15 × the font size)
+    html = poppler("pdftotext", "-bbox", str(pdf), "-")
+    y0, y1 = map(float, re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Hường<', html).groups())
+    assert y1 - y0 >= 0.75 * 12 * 1.1, y1 - y0
 
 
 def test_a_flag_is_a_list_not_a_certificate(tmp_path):
@@ -165,3 +195,90 @@ def test_cli_numbers_once_and_keeps_them_on_reprint(tmp_path):
     missing = runner.invoke(main, ["certificates", "--decision", "9/QĐ", "--out", str(tmp_path / "x"),
                                    "--register", str(register)])
     assert missing.exit_code == 2 and "Không có quyết định số" in missing.output
+
+
+# ---------------------------------------------------------------- papers.md: never a blank name, never a lost number
+
+def _unnumbered(**changes) -> Decision:
+    base = decision(**changes)
+    return replace_awardees(base, lambda a: {"certificate_no": None})
+
+
+def replace_awardees(d: Decision, change) -> Decision:
+    from dataclasses import replace
+    return replace(d, awardees=tuple(replace(a, **change(a)) for a in d.awardees))
+
+
+def test_a_character_the_font_cannot_draw_stops_naming_awardee_and_character(tmp_path):
+    strange = replace_awardees(decision(), lambda a: {"name": "Lò Thị 李 Ánh"} if a.order == 2 else {})
+    with pytest.raises(LayoutError, match=r"“Lò Thị 李 Ánh” \(số thứ tự 2\).*không có chữ “李” \(U\+674E\)"):
+        write_certificates(strange, tmp_path)
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx"))
+
+
+def test_a_failed_print_gives_no_certificate_number(tmp_path):
+    register = tmp_path / "so.sqlite"
+    strange = replace_awardees(_unnumbered(), lambda a: {"name": "Giàng A 李"} if a.order == 3 else {})
+    with open_register(register) as book:
+        book.record(strange)
+    before = register.read_bytes()
+    result = CliRunner().invoke(main, ["certificates", "--decision", "123/QĐ-LĐLĐ", "--out", str(tmp_path / "in"),
+                                       "--register", str(register)])
+    assert result.exit_code == 2, result.output
+    assert "Giàng A 李" in result.output and "U+674E" in result.output
+    assert register.read_bytes() == before
+    with open_register(register) as book:
+        assert [a.certificate_no for a in book.decision("123/QĐ-LĐLĐ").awardees] == [None] * 5
+    assert not (tmp_path / "in" / "bang_khen.pdf").exists()
+    # a text too long for its box: the same, nothing numbered
+    long = replace_awardees(_unnumbered(number="7/QĐ", award="Bằng khen"),
+                            lambda a: {"position": "Giáo viên " * 80, "name": f"Người {a.order}"})
+    with open_register(register) as book:
+        book.record(long)
+    result = CliRunner().invoke(main, ["certificates", "--decision", "7/QĐ", "--out", str(tmp_path / "in2"),
+                                       "--register", str(register)])
+    assert result.exit_code == 2 and "không đủ chỗ" in result.output
+    with open_register(register) as book:
+        assert {a.certificate_no for a in book.decision("7/QĐ").awardees} == {None}
+
+
+@pytest.mark.parametrize("old, new, key", [
+    ("[fields.name]\nx_mm = 60\ny_mm = 126\nwidth_mm = 300", "[fields.name]\nx_mm = 60\ny_mm = 126\nwidth_mm = nan",
+     r"\[fields\.name\] width_mm \(dòng \d+\): giá trị “nan” phải là một số lớn hơn 0"),
+    ("[fields.title]\nx_mm = 60\ny_mm = 112\nwidth_mm = 300\nheight_mm = 14\nsize = 26",
+     "[fields.title]\nx_mm = 60\ny_mm = 112\nwidth_mm = 300\nheight_mm = 14\nsize = -26",
+     r"\[fields\.title\] size \(dòng \d+\)"),
+    ("[fields.title]\nx_mm = 60", "[fields.title]\nx_mm = inf", r"\[fields\.title\] x_mm \(dòng \d+\)"),
+    ("width_mm = 420", "width_mm = 0", r"\[page\] width_mm \(dòng \d+\)"),
+    ("min_size = 11", "min_size = -1", r"\[font\] min_size \(dòng \d+\)"),
+    ("dx_mm = 0 ", "dx_mm = nan ", r"\[offset\] dx_mm \(dòng \d+\)"),
+    ("năm {year}", "năm {nam}", r"\[fields\.achievement\] text \(dòng \d+\): không có chỗ điền “\{nam\}”"),
+    ("năm {year}", "năm {year", r"\[fields\.achievement\] text \(dòng \d+\)"),
+    ("[fields.name]\nx_mm = 60\ny_mm = 126\nwidth_mm = 300\nheight_mm = 18\nsize = 32\nbold = true\nitalic = false\n"
+     "align = \"center\"\nshow = true", "[fields.name]\nx_mm = 60\ny_mm = 126\nwidth_mm = 300\nheight_mm = 18\n"
+     "size = 32\nbold = true\nitalic = false\nalign = \"center\"\nshow = false", r"\[fields\.name\] show \(dòng \d+\)"),
+    ("[fields.title]\nx_mm = 60", "[fields.title]\ntext = \"Ông\"\nx_mm = 60", r"\[fields\.title\] text \(dòng \d+\)"),
+])
+def test_layout_values_are_checked_before_drawing(tmp_path, old, new, key):
+    with pytest.raises(LayoutError, match=key):
+        load_layout(_layout_copy(tmp_path, old, new))
+
+
+def test_a_layout_without_the_name_box_is_refused(tmp_path):
+    from importlib import resources
+    text = resources.files("thidua_batch").joinpath("certificates/data/bang_khen_a3.toml").read_text("utf-8")
+    start = text.index("[fields.name]")
+    path = tmp_path / "khong-ten.toml"
+    path.write_text(text[:start] + text[text.index("[fields.detail]"):], "utf-8")
+    with pytest.raises(LayoutError, match=r"\[fields\.name\].*phải in tên"):
+        load_layout(path)
+
+
+def test_the_calibration_page_speaks_vietnamese(tmp_path):
+    write_certificates(decision(), tmp_path, calibrate=True)
+    text = page_text(tmp_path / "can_chinh.pdf", 1)
+    for words in ("Họ tên, tên tập thể: cách lề trái 60, cách mép trên 126, rộng 300, cao 18 (mm)",
+                  "Số Bằng khen:", "Thành tích:", "Độ lệch máy in đang dùng: sang phải 0 mm, xuống dưới 0 mm"):
+        assert words in text, words
+    for english in ("x=", "width", "name:", "signer_", "place_date", "dx", "dy", "[offset]", "Actual size"):
+        assert english not in text, english

@@ -409,20 +409,19 @@ def export_(out_file: Path, register_path: Path) -> None:
               help="Bố cục in (bản sao đã chỉnh của bố cục có sẵn).")
 @click.option("--calibrate", is_flag=True, help="Ghi thêm can_chinh.pdf (lưới milimét và các ô) để căn chỉnh máy in.")
 @register_option
-def certificates(number: str, out_dir: Path, layout_path: Path | None, calibrate: bool, register_path: Path) -> None:
+@campaign_option
+def certificates(number: str, out_dir: Path, layout_path: Path | None, calibrate: bool, register_path: Path,
+                 campaign_path: Path | None) -> None:
     """In Bằng khen của một quyết định trong sổ lên phôi (bang_khen.pdf) và danh sách ký nhận."""
-    from .certificates import LayoutError, load_layout, write_certificates
+    from .certificates import LayoutError, print_certificates
 
-    try:
-        load_layout(layout_path)   # a broken layout stops before any number is given
-    except LayoutError as exc:
-        raise Stop(str(exc)) from None
+    campaign = _campaign(campaign_path)
     with _open_register(register_path, create=False) as book:
-        decision = _register_call(lambda: book.assign_certificate_numbers(number))
-    try:
-        paths = write_certificates(decision, out_dir, layout_path=layout_path, calibrate=calibrate)
-    except LayoutError as exc:
-        raise Stop(str(exc)) from None
+        try:   # numbers are given only if every file is written
+            paths = _register_call(lambda: print_certificates(book, number, out_dir, layout_path=layout_path,
+                                                              calibrate=calibrate, campaign=campaign))
+        except LayoutError as exc:
+            raise Stop(str(exc)) from None
     for path in paths:
         click.echo(f"Đã ghi {path}")
     click.echo("Khi in: chọn khổ giấy đúng với phôi và “Kích thước thực / Actual size / 100%”, không “Vừa trang”.")

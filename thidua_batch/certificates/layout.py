@@ -6,8 +6,10 @@ missing font is an error naming the key and its line.
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
+import string
 import subprocess
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +19,13 @@ from ..common import tomlfile
 
 FIELDS = ("title", "name", "detail", "achievement", "place_date", "signer_on_behalf", "signer_title",
           "signer_name", "decision", "number")
+# What each box holds, as the calibration page and messages say it.
+FIELD_WORDS = {"title": "Danh xưng (Ông/Bà/Tập thể)", "name": "Họ tên, tên tập thể", "detail": "Chức vụ, đơn vị",
+               "achievement": "Thành tích", "place_date": "Địa danh, ngày tháng",
+               "signer_on_behalf": "Thay mặt (TM.)", "signer_title": "Chức vụ người ký",
+               "signer_name": "Tên người ký", "decision": "Số, ngày quyết định", "number": "Số Bằng khen"}
+# The placeholders the achievement text may use.
+PLACEHOLDERS = ("campaign", "year")
 _BOX_KEYS = {"x_mm": (int, float), "y_mm": (int, float), "width_mm": (int, float), "height_mm": (int, float),
              "size": (int, float), "bold": bool, "italic": bool, "align": str, "show": bool, "text": str}
 _TABLES = {"page": {"width_mm": (int, float), "height_mm": (int, float)},
@@ -75,6 +84,7 @@ def load_layout(path: Path | None = None) -> Layout:
     text = text.removeprefix("\ufeff")
     where = _Lines(text, source)
     _check(data, where)
+    _check_values(data, where)
     page, offset, font = data.get("page", {}), data.get("offset", {}), data.get("font", {})
     layout = Layout(width_mm=float(page.get("width_mm", 420)), height_mm=float(page.get("height_mm", 297)),
                     dx_mm=float(offset.get("dx_mm", 0)), dy_mm=float(offset.get("dy_mm", 0)),
@@ -139,11 +149,50 @@ def _check_table(table: object, keys: dict, name: str, where: _Lines) -> None:
             raise where.fail(name, key, f"giá trị “{value}” sai kiểu.")
 
 
+def _positive(value: float) -> bool:
+    return math.isfinite(value) and value > 0
+
+
+def _check_values(data: dict, where: _Lines) -> None:
+    """Every number finite, every size positive, only known placeholders, the name printed: checked
+    before anything is drawn (papers.md), each with its key and line."""
+    for table, keys in (("page", ("width_mm", "height_mm")), ("font", ("min_size",))):
+        for key in keys:
+            value = data.get(table, {}).get(key)
+            if value is not None and not _positive(float(value)):
+                raise where.fail(table, key, f"giá trị “{value}” phải là một số lớn hơn 0.")
+    for key, value in data.get("offset", {}).items():
+        if not math.isfinite(float(value)):
+            raise where.fail("offset", key, f"giá trị “{value}” phải là một số (milimét).")
+    fields = data.get("fields", {})
+    for name, box in fields.items():
+        for key in ("x_mm", "y_mm"):
+            if not math.isfinite(float(box[key])):
+                raise where.fail(f"fields.{name}", key, f"giá trị “{box[key]}” phải là một số (milimét).")
+        for key in ("width_mm", "height_mm", "size"):
+            if not _positive(float(box[key])):
+                raise where.fail(f"fields.{name}", key, f"giá trị “{box[key]}” phải là một số lớn hơn 0.")
+        if "text" in box:
+            if name != "achievement":
+                raise where.fail(f"fields.{name}", "text", "chỉ ô achievement (thành tích) có câu chữ tự đặt.")
+            try:
+                used = [field for _, field, spec, _ in string.Formatter().parse(box["text"]) if field is not None]
+            except ValueError as exc:
+                raise where.fail(f"fields.{name}", "text", f"dấu ngoặc {{ }} viết sai ({exc}).") from None
+            unknown = [f for f in used if f not in PLACEHOLDERS]
+            if unknown:
+                raise where.fail(f"fields.{name}", "text", f"không có chỗ điền “{{{unknown[0]}}}”; chỉ dùng được: "
+                                 + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS) + ".")
+    name = fields.get("name")
+    if name is None:
+        raise where.fail("fields.name", None, "thiếu ô in họ tên, tên tập thể: Bằng khen nào cũng phải in tên.")
+    if name.get("show") is False:
+        raise where.fail("fields.name", "show", "ô họ tên phải được in (show = true): Bằng khen nào cũng phải in tên.")
+
+
 def _check_on_page(layout: Layout, where: _Lines) -> None:
     for box in layout.boxes.values():
         x, y = box.x_mm + layout.dx_mm, box.y_mm + layout.dy_mm
-        if box.width_mm <= 0 or box.height_mm <= 0 or box.size <= 0:
-            raise where.fail(f"fields.{box.name}", None, "kích thước ô và cỡ chữ phải lớn hơn 0.")
         if x < 0 or y < 0 or x + box.width_mm > layout.width_mm or y + box.height_mm > layout.height_mm:
             raise where.fail(f"fields.{box.name}", None,
                              f"ô nằm ngoài trang ({x:g}–{x + box.width_mm:g} × {y:g}–{y + box.height_mm:g} mm, "

@@ -11,7 +11,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..register.model import COLLECTIVE, Awardee, Decision
-from .layout import Box, Layout, LayoutError
+from .layout import FIELD_WORDS, Box, Layout, LayoutError
 
 _LEADING = 1.2
 _STEP = 0.5
@@ -111,22 +111,43 @@ def _new_canvas(path: Path, layout: Layout, title: str, font: str) -> Canvas:
     return canvas
 
 
+def missing_glyph(text: str, font: str) -> str | None:
+    """The first character of TEXT the font has no glyph for (it would print blank), or None."""
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph
+    return next((c for c in text if not c.isspace() and ord(c) not in glyphs), None)
+
+
+def _placed(decision: Decision, awardee: Awardee, layout: Layout, fonts: dict[str, str]
+            ) -> list[tuple[Box, str, float, list[str]]]:
+    """Every box of one certificate, fitted: checked whole before a page is drawn, so a character the
+    font lacks or a text that cannot fit stops everything, naming the awardee."""
+    who = f"Bằng khen của “{awardee.name}” (số thứ tự {awardee.order})"
+    placed = []
+    for name, box in layout.boxes.items():
+        text = texts(decision, awardee, layout).get(name, "")
+        if not box.show or not text:
+            continue
+        font = fonts[box.style]
+        char = missing_glyph(text, font)
+        if char is not None:
+            raise LayoutError(f"{who}: phông chữ “{layout.fonts[box.style].name}” không có chữ “{char}” "
+                              f"(U+{ord(char):04X}) trong “{text}”; chữ này sẽ bị in trống. Không in gì. Đề nghị kiểm "
+                              "tra lại chữ trong sổ, hoặc ghi trong tệp bố cục một phông có chữ này.")
+        try:
+            size, lines = fit(text, box, font, layout.min_size)
+        except LayoutError as exc:
+            raise LayoutError(f"{who}: {exc}. Đề nghị nới rộng ô trong tệp bố cục hoặc rút gọn nội dung.") from None
+        placed.append((box, font, size, lines))
+    return placed
+
+
 def write_certificates_pdf(decision: Decision, layout: Layout, path: Path) -> Path:
     """One page per awardee, in the annex's (calling) order."""
     fonts = _register_fonts(layout)
+    pages = [_placed(decision, awardee, layout, fonts) for awardee in decision.awardees]
     canvas = _new_canvas(path, layout, f"Bằng khen - Quyết định số {decision.number}", fonts["regular"])
-    for awardee in decision.awardees:
-        words = texts(decision, awardee, layout)
-        for name, box in layout.boxes.items():
-            text = words.get(name, "")
-            if not box.show or not text:
-                continue
-            font = fonts[box.style]
-            try:
-                size, lines = fit(text, box, font, layout.min_size)
-            except LayoutError as exc:
-                raise LayoutError(f"Bằng khen của “{awardee.name}” (số thứ tự {awardee.order}): {exc}. Đề nghị "
-                                  "nới rộng ô trong tệp bố cục hoặc rút gọn nội dung.") from None
+    for page in pages:
+        for box, font, size, lines in page:
             _draw_box(canvas, layout, box, font, size, lines)
         canvas.showPage()
     canvas.save()
@@ -173,12 +194,13 @@ def write_calibration_pdf(layout: Layout, path: Path) -> Path:
         canvas.rect(x * mm, (height - y - box.height_mm) * mm, box.width_mm * mm, box.height_mm * mm)
         canvas.setFont(fonts["regular"], 7)
         canvas.drawString(x * mm + 1, (height - y) * mm - 8,
-                          f"{box.name}: x={box.x_mm:g} y={box.y_mm:g} rộng={box.width_mm:g} cao={box.height_mm:g} mm")
+                          f"{FIELD_WORDS[box.name]}: cách lề trái {box.x_mm:g}, cách mép trên {box.y_mm:g}, "
+                          f"rộng {box.width_mm:g}, cao {box.height_mm:g} (mm)" + ("" if box.show else "; không in"))
     canvas.setDash()
     canvas.setFont(fonts["italic"], 9)
-    canvas.drawString(20 * mm, 6 * mm, f"Độ lệch máy in đang dùng: dx = {layout.dx_mm:g} mm, dy = {layout.dy_mm:g} mm. "
-                      "In ở “Kích thước thực / Actual size / 100%”, đặt lên phôi, đo độ lệch rồi sửa [offset] trong "
-                      "tệp bố cục.")
+    canvas.drawString(20 * mm, 6 * mm, f"Độ lệch máy in đang dùng: sang phải {layout.dx_mm:g} mm, xuống dưới "
+                      f"{layout.dy_mm:g} mm. In trang này ở “Kích thước thực” (100%), đặt lên tờ phôi, đo độ lệch rồi "
+                      "sửa hai số độ lệch ở đầu tệp bố cục.")
     canvas.showPage()
     canvas.save()
     return path
@@ -202,6 +224,11 @@ def write_flag_list_pdf(decision: Decision, layout: Layout, path: Path) -> Path:
             canvas.drawString(x * mm, y * mm, text)
         y -= size * 0.5
 
+    for awardee in decision.awardees:
+        char = missing_glyph(f"{awardee.name} {awardee.unit_name}", fonts["regular"])
+        if char is not None:
+            raise LayoutError(f"Cờ thi đua của “{awardee.name}” (số thứ tự {awardee.order}): phông chữ không có chữ "
+                              f"“{char}” (U+{ord(char):04X}); chữ này sẽ bị in trống. Không in gì.")
     line("DANH SÁCH TẬP THỂ ĐƯỢC TẶNG CỜ THI ĐUA", 14, "bold")
     line(f"(Kèm theo Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y})", 12, "italic")
     y -= 4

@@ -257,6 +257,13 @@ class Register:
     def assign_certificate_numbers(self, number: str) -> Decision:
         """Give every awardee of the decision without a certificate number the next one, in annex order
         ("BK-2020-0007"; "CTĐ-…" for a flag). Numbers once given never change."""
+        with self.numbering(number) as decision:
+            return decision
+
+    @contextmanager
+    def numbering(self, number: str) -> Iterator[Decision]:
+        """The decision with its certificate numbers given, inside one write transaction: the numbers
+        are kept only if the body (writing the PDF) succeeds; on any error the register is as it was."""
         decision = self.decision(number)
         if decision is None:
             raise RegisterError(f"Không có quyết định số “{number}” trong sổ khen thưởng.")
@@ -272,7 +279,7 @@ class Register:
                 self.db.execute("UPDATE awardees SET certificate_no = ? WHERE id = ?",
                                 (f"{prefix}{next_no:04d}", awardee_id))
                 next_no += 1
-        return self.decision(number)
+            yield self.decision(number)
 
     # -- reading -----------------------------------------------------------------------
     def decision(self, number: str) -> Decision | None:
