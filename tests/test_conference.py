@@ -18,7 +18,7 @@ from helpers import SOFFICE, soffice_convert
 from thidua_batch.batch import run_batch
 from thidua_batch.conference import (BuildResult, ConferenceError, WordTemplateError, build_conference, flatten,
                                      load_conference, write_conference_template)
-from thidua_batch.conference.config import parse_conference
+from thidua_batch.conference.config import QUANTITY_NAMES, group_variable, parse_conference
 from thidua_batch.conference.docx_templates import BUILDERS, build_templates
 from thidua_batch.conference.files import TEMPLATES_DIR
 from thidua_batch.documents.outputs import write_outputs
@@ -165,8 +165,12 @@ def test_every_paper_is_written_and_problems_name_file_sheet_cell(world):
     assert {"giay_moi.docx", "danh_sach_dai_bieu.xlsx", "chuong_trinh.docx", "kich_ban.docx", "tham_luan.docx",
             "giao_uoc_khoi-1.docx", "giao_uoc_khoi-2.docx", "giao_uoc_khoi-3.docx", "du_tru_kinh_phi.xlsx"} <= names
     assert flatten(built.problems) == [("invalid-value", "Đại biểu", UNKNOWN_GROUP_CELL),
-                                       ("delegate-duplicate", "Đại biểu", DUPLICATE_CELL)]
-    assert all(p.file == "dai_bieu.xlsx" for p in built.problems)
+                                       ("delegate-duplicate", "Đại biểu", DUPLICATE_CELL),
+                                       ("discussion-overtime", None, None)]
+    talks = len(docx.Document(out / "tham_luan.docx").tables[1].rows) - 1
+    assert built.problems[-1].message.startswith(f"{talks} tham luận × 10 phút = {talks * 10} phút, vượt thời gian "
+                                                 "thảo luận 75 phút (09:00 - 10:15)")
+    assert all(p.file == "dai_bieu.xlsx" for p in built.problems[:2]) and built.problems[2].file == "hoi_nghi.toml"
     duplicate = built.problems[1]
     assert "Vàng A Chá" in duplicate.message and "Đại biểu!C4" in duplicate.message
 
@@ -188,7 +192,7 @@ def test_invitations_one_per_page_each_invitee_once(world):
         assert text.count(f"Đại diện {name}\n") == 1, name
     assert "Ban Thường vụ Liên đoàn Lao động tỉnh Lai Châu trân trọng kính mời:" in text
     assert "Tới dự: Hội nghị Tổng kết phong trào thi đua trong CNVCLĐ năm 2020" in text
-    assert "Thời gian: 01 ngày, bắt đầu từ 07 giờ 30 phút, thứ Ba, ngày 29 tháng 12 năm 2020." in text
+    assert "Thời gian: buổi sáng, bắt đầu từ 07 giờ 30 phút, thứ Ba, ngày 29 tháng 12 năm 2020." in text
     assert "Địa điểm: Hội trường A3 Trung tâm hành chính, chính trị tỉnh." in text
     assert "Số:      /GM-LĐLĐ" in text and "Lai Châu, ngày 21 tháng 12 năm 2020" in text
     assert "TM. BAN THƯỜNG VỤ" in text and "Hoàng Văn Trinh" in text and "Nơi nhận:" in text
@@ -249,7 +253,10 @@ def test_agenda_discussion_and_pledges(world, campaign):
         assert f.field_text("preparer") in talks and f.field_text("email") in talks
     assert "Nâng cao chất lượng thực hiện văn hóa công sở" in talks
     assert "Đồng chí Vàng A Chá - Chủ tịch LĐLĐ huyện Sìn Hồ" in talks          # the speaker from the list
-    assert "Đơn vị chưa gửi chủ đề tham luận: Liên đoàn Lao động huyện Than Uyên" in talks
+    # every roster unit that gave no topic is named, whether it sent a file or not (papers.md)
+    speaking = {f.unit for f in with_topic}
+    silent = [u.name for u in campaign.roster if u.id not in speaking]
+    assert len(silent) >= 2 and f"Đơn vị chưa gửi chủ đề tham luận: {'; '.join(silent)}." in talks
     pledge = text_of(out / "giao_uoc_khoi-1.docx")
     assert "BẢN GIAO ƯỚC THI ĐUA NĂM 2021" in pledge
     for unit_id in conference.khoi[0].members:
@@ -304,7 +311,9 @@ def test_budget_has_live_formulas_that_libreoffice_recalculates(world, tmp_path)
     edited.save(tmp_path / "du_tru_kinh_phi.xlsx")
     sheet = _computed(tmp_path / "du_tru_kinh_phi.xlsx", tmp_path / "lo")["Dự trù"]
     figures = openpyxl.load_workbook(path)["Số liệu"]
-    values = {figures.cell(r, 1).value: figures.cell(r, 3).value for r in range(2, figures.max_row + 1)}
+    names = list(QUANTITY_NAMES) + [group_variable(g) for g in conference.groups]
+    values = {name: figures.cell(r, 3).value for r, name in enumerate(names, 2)}
+    assert figures.cell(2, 2).value == QUANTITY_NAMES["so_dai_bieu"]
     values["so_dai_bieu"] = 200
     expected = []
     for line in conference.budget:
@@ -379,9 +388,22 @@ def test_cli_template_then_build_from_the_register(tmp_path):
     assert made.exit_code == 0, made.output
     built = runner.invoke(main, ["conference", "build", "--config", str(tmp_path / "hn" / "hoi_nghi.toml"),
                                  "--delegates", str(tmp_path / "hn" / "dai_bieu.xlsx"), "--out", str(tmp_path / "out"),
-                                 "--run", str(root / "samples" / "inbox"), "--register", str(register)])
+                                 "--run", str(run_dir), "--register", str(register)])
     assert built.exit_code == 0, built.output
     assert "1 quyết định năm 2020" in built.output
+    # the topics and contacts come from the run folder's report.json (papers.md, "Conference input")
+    report = __import__("json").loads((run_dir / "report.json").read_text("utf-8"))
+    topics = [(u["name"], u["topic"], u["contact"]["preparer"]) for u in report["units"] if u["topic"]]
+    talks = text_of(tmp_path / "out" / "tham_luan.docx")
+    assert len(topics) >= 3 and all(t in talks and n in talks and p in talks for n, t, p in topics)
+    assert "Chưa có đơn vị nào gửi chủ đề tham luận" not in talks
+    # an inbox (or any folder without report.json) is refused, saying what was expected; nothing written
+    inbox = runner.invoke(main, ["conference", "build", "--config", str(tmp_path / "hn" / "hoi_nghi.toml"),
+                                 "--delegates", str(tmp_path / "hn" / "dai_bieu.xlsx"), "--out", str(tmp_path / "o3"),
+                                 "--run", str(root / "samples" / "inbox"), "--register", str(register)])
+    assert inbox.exit_code == 2
+    assert "không có report.json" in inbox.output and "thư mục kết quả của “thidua-batch run”" in inbox.output
+    assert not (tmp_path / "o3").exists()
     for name in ("giay_moi.docx", "danh_sach_dai_bieu.xlsx", "chuong_trinh.docx", "kich_ban.docx", "tham_luan.docx",
                  "du_tru_kinh_phi.xlsx"):
         assert (tmp_path / "out" / name).is_file(), name
@@ -391,3 +413,107 @@ def test_cli_template_then_build_from_the_register(tmp_path):
                                    str(tmp_path / "hn" / "dai_bieu.xlsx"), "--out", str(tmp_path / "out2")])
     assert refused.exit_code == 2 and "khoa_la" in refused.output
     assert not (tmp_path / "out2").exists()
+
+
+# ---------------------------------------------------------------- papers fit to sign (papers.md)
+
+def _all_texts(path: Path) -> list[str]:
+    book = openpyxl.load_workbook(path)
+    return [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+            if isinstance(v, str) and not v.startswith("=")]
+
+
+def test_budget_speaks_words_signs_and_leaves_out_zero_lines(world, tmp_path, campaign):
+    texts = _all_texts(world["out"] / "du_tru_kinh_phi.xlsx")
+    names = list(QUANTITY_NAMES) + [group_variable(g) for g in world["conference"].groups]
+    assert not [t for t in texts if any(n in t for n in names)]                 # never a variable name
+    assert "số đại biểu ở xa cần bố trí nơi nghỉ × 2 (02 ngày: ngày đi và ngày họp)" in texts
+    assert "tổng số đại biểu được mời" in texts and "số tập thể được khen thưởng + số cá nhân được khen thưởng" in texts
+    assert "Lai Châu, ngày …… tháng …… năm ……" in texts
+    assert [t for t in texts if t in ("NGƯỜI LẬP", "KẾ TOÁN", "THỦ TRƯỞNG ĐƠN VỊ")] == [
+        "NGƯỜI LẬP", "KẾ TOÁN", "THỦ TRƯỞNG ĐƠN VỊ"]
+    assert "Cờ thi đua" in texts                                                   # a flag was recorded: 2 flags
+    # without a flag decision, the flags' line (quantity 0) is not on the paper
+    no_flag = [d for d in world["decisions"] if not d.is_flag]
+    built = build_conference(world["conference"], world["delegates"], tmp_path / "o", decisions=no_flag,
+                             files=world["files"], campaign=campaign)
+    assert built.paths
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "du_tru_kinh_phi.xlsx")["Dự trù"]
+    items = [sheet.cell(r, 2).value for r in range(6, 6 + len(world["conference"].budget))]
+    assert "Cờ thi đua" not in items and "Khung Bằng khen" in items
+    assert [sheet.cell(r, 1).value for r in range(6, 6 + items.index("Tổng cộng"))] == list(
+        range(1, 1 + items.index("Tổng cộng")))                                    # numbered without gaps
+
+
+@pytest.mark.skipif(not HAS_LO, reason="needs LibreOffice")
+def test_budget_sheets_print_on_a4(world, tmp_path):
+    pdf = soffice_convert(world["out"] / "du_tru_kinh_phi.xlsx", "pdf", tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+2\b", info)                                        # one page a sheet
+    assert re.search(r"Page size:.*\(A4\)", info)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Cách tính số lượng, ghi chú" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
+
+
+def test_mc_script_rows_kept_whole_mc_never_invites_himself_no_file_names(world):
+    path = world["out"] / "kich_ban.docx"
+    table = docx.Document(path).tables[1]
+    for row in table.rows[1:]:
+        assert row._tr.find(docx.oxml.ns.qn("w:trPr")) is not None
+        assert row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None, row.cells[2].text[:40]
+    text = text_of(path)
+    mc = world["conference"].mc
+    himself = mc.split(" (")[0]
+    assert f"kính mời {himself}" not in text and "kính mời Người dẫn chương trình" not in text
+    assert "Tuyên bố lý do, giới thiệu đại biểu: người dẫn chương trình trực tiếp thực hiện." in text
+    assert not re.search(r"\w+\.(docx|xlsx|toml|pdf)\b", text)
+    assert "Bản giao ước thi đua của Khối thi đua số 1 (02 bản)" in text
+
+
+def test_invitation_duration_follows_the_agenda_and_talks_over_their_slot_are_said(world, tmp_path, campaign):
+    text = (world["base"] / "template" / "hoi_nghi.toml").read_text("utf-8")
+    # a file that still says "01 ngày" for a morning: the invitation follows the agenda, the build says so
+    said = parse_conference(text.replace('duration = "buổi sáng"', 'duration = "01 ngày"'), "hoi_nghi.toml", campaign)
+    built = build_conference(said, world["delegates"], tmp_path / "a", decisions=world["decisions"],
+                             files=world["files"], campaign=campaign)
+    mismatch = [p for p in built.problems if p.code == "duration-mismatch"]
+    assert len(mismatch) == 1 and "“01 ngày”" in mismatch[0].message and "“buổi sáng”" in mismatch[0].message
+    assert "Thời gian: buổi sáng, bắt đầu từ 07 giờ 30 phút" in text_of(tmp_path / "a" / "giay_moi.docx")
+    # an agenda running into the afternoon is a whole day; talks that fit their slot raise nothing
+    longer = parse_conference(text.replace('time = "11:45 - 12:00"', 'time = "16:30 - 17:00"')
+                              .replace('time = "09:00 - 10:15"', 'time = "09:00 - 11:00"')
+                              .replace('duration = "buổi sáng"', 'duration = "01 ngày"'), "hoi_nghi.toml", campaign)
+    built = build_conference(longer, world["delegates"], tmp_path / "b", decisions=world["decisions"],
+                             files=world["files"], campaign=campaign)
+    assert not [p for p in built.problems if p.code in ("duration-mismatch", "discussion-overtime")]
+    assert "Thời gian: 01 ngày, bắt đầu từ 07 giờ 30 phút" in text_of(tmp_path / "b" / "giay_moi.docx")
+
+
+def test_report_json_carries_topics_and_contacts(world):
+    report = __import__("json").loads((world["base"] / "run" / "report.json").read_text("utf-8"))
+    by_id = {u["id"]: u for u in report["units"]}
+    for f in world["files"]:
+        if f.status == "accepted" and f.unit and by_id[f.unit]["file"] == f.path:
+            unit = by_id[f.unit]
+            assert unit["topic"] == (f.field_text("topic") or None)
+            assert unit["contact"] == {"preparer": f.field_text("preparer") or None,
+                                       "phone": f.field_text("phone") or None, "email": f.field_text("email") or None}
+    assert any(u["topic"] for u in report["units"]) and any(u["topic"] is None for u in report["units"])
+    missing = next(u for u in report["units"] if u["status"] == "missing")
+    assert missing["topic"] is None and missing["contact"] == {"preparer": None, "phone": None, "email": None}
+
+
+def test_a_run_folder_is_read_through_report_json_never_as_an_inbox(world, tmp_path, campaign):
+    built = build_conference(world["conference"], world["delegates"], tmp_path / "a", decisions=world["decisions"],
+                             runs=[world["base"] / "run"], campaign=campaign)
+    assert text_of(tmp_path / "a" / "tham_luan.docx") == text_of(world["out"] / "tham_luan.docx")
+    assert built.paths
+    with pytest.raises(ConferenceError, match=r"không có report\.json.*thư mục hồ sơ"):
+        build_conference(world["conference"], world["delegates"], tmp_path / "b", runs=[ROOT / "samples" / "inbox"],
+                         campaign=campaign)
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    with pytest.raises(ConferenceError, match=r"không có report\.json") as refused:
+        build_conference(world["conference"], world["delegates"], tmp_path / "c", runs=[empty], campaign=campaign)
+    assert "thư mục hồ sơ" not in str(refused.value)
+    assert not (tmp_path / "b").exists() and not (tmp_path / "c").exists()

@@ -453,15 +453,15 @@ def conference_template(out_dir: Path, campaign_path: Path | None) -> None:
               type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Danh sách đại biểu đã điền.")
 @click.option("--out", "out_dir", required=True, metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi các văn bản của hội nghị.")
-@click.option("--run", "inboxes", multiple=True, metavar="HỘP_THƯ",
+@click.option("--run", "run_dirs", multiple=True, metavar="THƯ_MỤC_KẾT_QUẢ",
               type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Thư mục hồ sơ của đơn vị (như của lệnh run), để lấy “Chủ đề tham luận” và người liên hệ; "
-                   "dùng nhiều lần được.")
+              help="Thư mục kết quả của lệnh run (có report.json), để lấy “Chủ đề tham luận” và người liên hệ "
+                   "của các đơn vị; dùng nhiều lần được.")
 @click.option("--templates", "templates_dir", metavar="THƯ_MỤC", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục chứa mẫu Word (*_tpl.docx) thay cho mẫu có sẵn.")
 @register_option
 @campaign_option
-def conference_build(config_path: Path, delegates_path: Path, out_dir: Path, inboxes: tuple[Path, ...],
+def conference_build(config_path: Path, delegates_path: Path, out_dir: Path, run_dirs: tuple[Path, ...],
                      templates_dir: Path | None, register_path: Path, campaign_path: Path | None) -> None:
     """Ghi mọi văn bản của hội nghị từ tệp hội nghị, danh sách đại biểu, các quyết định trong sổ khen thưởng."""
     from .conference import ConferenceError, build_conference, load_conference
@@ -476,9 +476,8 @@ def conference_build(config_path: Path, delegates_path: Path, out_dir: Path, inb
     if register_path.is_file():
         with _open_register(register_path, create=False) as book:
             decisions = book.decisions(config.year)
-    files = [f for inbox in inboxes for f in batch.run_batch(inbox, campaign).files]
     try:
-        result = build_conference(config, delegates_path, out_dir, decisions=decisions, files=files,
+        result = build_conference(config, delegates_path, out_dir, decisions=decisions, runs=run_dirs,
                                   templates_dir=templates_dir, campaign=campaign)
     except (ConferenceError, WordTemplateError) as exc:
         raise Stop(str(exc)) from None

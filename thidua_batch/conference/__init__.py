@@ -5,8 +5,8 @@ delegates workbook, the year's decisions and the units' files.
     load_conference(path, campaign)                    Conference, or ConferenceError (key and line)
     build_conference(conference, delegates_path, out_dir, decisions=…, files=…, campaign=…)
 
-The units' "Chủ đề tham luận" and contacts come from their accepted files: the caller reads the
-inbox (`batch.run_batch`) and passes the FileResults, so this package stays before the batch.
+The units' "Chủ đề tham luận" and contacts come from the run's output folder (`--run RUN_DIR`):
+its report.json carries them (papers.md); a run folder is never read as an inbox.
 """
 from __future__ import annotations
 
@@ -28,11 +28,12 @@ from .delegates import DELEGATES_FILE, Delegate, read_delegates, write_delegates
 from .files import (AGENDA_FILE, AGENDA_TPL, BUDGET_FILE, DELEGATES_LIST_FILE, DISCUSSION_FILE, DISCUSSION_TPL,
                     INVITATION_TPL, INVITATIONS_DIR, INVITATIONS_FILE, PLEDGE_TPL, SCRIPT_FILE, SCRIPT_TPL,
                     TEMPLATES_DIR, pledge_file)
+from .runs import UnitContact, from_files, read_run, read_runs
 from .workbooks import write_delegates_list
 
 __all__ = ["BuildResult", "Conference", "ConferenceError", "Delegate", "TEMPLATES", "WordTemplateError",
-           "build_conference", "check_templates", "flatten", "load_conference", "parse_conference",
-           "write_conference_template"]
+           "UnitContact", "build_conference", "check_templates", "flatten", "load_conference", "parse_conference",
+           "read_run", "write_conference_template"]
 
 TEMPLATES = TemplateSet(TEMPLATES_DIR, {INVITATION_TPL: InvitationsContext, AGENDA_TPL: AgendaContext,
                                         SCRIPT_TPL: ScriptContext, DISCUSSION_TPL: DiscussionContext,
@@ -67,15 +68,19 @@ def write_conference_template(out_dir: Path, campaign: Campaign | None = None) -
 
 
 def build_conference(conference: Conference, delegates_path: Path, out_dir: Path, *,
-                     decisions: Iterable[Decision] = (), files: Iterable[FileResult] = (),
-                     templates_dir: Path | None = None, campaign: Campaign | None = None) -> BuildResult:
+                     decisions: Iterable[Decision] = (), runs: Iterable[Path] = (),
+                     files: Iterable[FileResult] = (), templates_dir: Path | None = None,
+                     campaign: Campaign | None = None) -> BuildResult:
     """Write every paper of the conference into OUT_DIR.
 
     `decisions`: the register's decisions (those of the conference's year are announced);
-    `files`: the FileResults of the units' inbox (their topics and contacts).
-    Raises ConferenceError (the delegates file cannot be read) or WordTemplateError (a template
-    cannot be used) before anything is written; row problems are returned, never raised."""
+    `runs`: output folders of `thidua-batch run`, whose report.json gives the units' topics and
+    contacts (papers.md); `files`: FileResults already read, for a caller that ran the batch itself.
+    Raises ConferenceError (a run folder without report.json, the delegates file cannot be read) or
+    WordTemplateError (a template cannot be used) before anything is written; row problems are
+    returned, never raised."""
     campaign = campaign or load_campaign()
+    contacts = read_runs(runs, campaign.id) + from_files(files)
     for name in TEMPLATES.contexts:          # every template usable before anything is written
         TEMPLATES.load(name, templates_dir)
     listed, problems = read_delegates(Path(delegates_path), conference, campaign)
@@ -84,10 +89,10 @@ def build_conference(conference: Conference, delegates_path: Path, out_dir: Path
     delegates, duplicates = papers.merge_delegates(conference, listed, honoured)
     problems += duplicates
     invites = papers.invitations(conference, delegates)
-    talks, missing, talk_problems = papers.discussion(conference, campaign, list(files), delegates)
+    talks, missing, talk_problems = papers.discussion(conference, campaign, contacts, delegates)
     khoi = papers.khoi_infos(conference, campaign, delegates)
     script = papers.script(conference, ordered, talks, khoi)
-    problems += talk_problems + script.problems
+    problems += talk_problems + script.problems + papers.schedule_problems(conference, len(talks))
     if not ordered:
         problems.append(Finding("decisions-missing",
                                 f"Sổ khen thưởng chưa có quyết định nào của năm {conference.year}: kịch bản chưa có "
@@ -117,7 +122,8 @@ def build_conference(conference: Conference, delegates_path: Path, out_dir: Path
                                        out.path(SCRIPT_FILE), templates_dir))
         written.append(TEMPLATES.write(DISCUSSION_TPL, DiscussionContext(header=header, issue=day_issue,
                                                                          conference=info, rows=talks,
-                                                                         missing=missing),
+                                                                         missing=missing,
+                                                                         talk_minutes=conference.talk_minutes),
                                        out.path(DISCUSSION_FILE), templates_dir))
         for k in khoi:
             context = PledgeContext(header=header, issue=day_issue, conference=info, year=conference.pledge_year,

@@ -87,7 +87,7 @@ class Conference:
     year: int
     date: dt.date
     start: dt.time
-    duration: str
+    duration: str               # as the file says ("" when not given); the papers use the agenda's
     venue: str
     chair: str
     plan_number: str
@@ -119,6 +119,7 @@ class Conference:
     budget_title: str
     budget: tuple[BudgetLine, ...]
     source: str = ""
+    talk_minutes: int = 10      # each tham luận at most this long
 
 
 def group_variable(group: str) -> str:
@@ -138,7 +139,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "signer": {"on_behalf": _STR, "title": _STR, "name": _STR},
     "invitation": {"date": _DATE, "notes": _STRS, "far_note": _STR, "noi_nhan": _STRS},
     "ceremony": {"mc": _STR, "decision_reader": _STR, "presenters": _STRS, "batch_size": _INT,
-                 "award_order": _STRS, "add_honoured": _BOOL, "honoured_group": _STR},
+                 "award_order": _STRS, "add_honoured": _BOOL, "honoured_group": _STR, "talk_minutes": _INT},
     "delegates": {"groups": _STRS, "far_units": _STRS, "discussion_units": _STRS},
     "agenda": {"time": _STR, "item": _STR, "presenter": _STR, "introducer": _STR, "kind": _STR},
     "khoi": {"id": _STR, "name": _STR, "members": _STRS, "truong_khoi": _STR, "pho_khoi": _STR},
@@ -146,7 +147,7 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "budget": {"title": _STR},
     "budget_lines": {"item": _STR, "unit": _STR, "quantity": _NUMSTR, "price": _INT, "basis": _STR, "note": _STR},
 }
-_OPTIONAL = {("plan", "window_start"), ("plan", "window_end"), ("invitation", "date"), ("invitation", "far_note"),
+_OPTIONAL = {("", "duration"), ("ceremony", "talk_minutes"), ("plan", "window_start"), ("plan", "window_end"), ("invitation", "date"), ("invitation", "far_note"),
              ("agenda", "kind"), ("agenda", "introducer"), ("agenda", "presenter"), ("budget_lines", "note"), ("delegates", "far_units"),
              ("delegates", "discussion_units"), ("giao_uoc", "can_cu")}
 _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _DATE: "ngày (YYYY-MM-DD)", _BOOL: "true/false",
@@ -245,6 +246,8 @@ def _validate(data: dict, fail: _Fail, campaign: Campaign | None) -> None:
     if data["date"].year not in (data["year"], data["year"] + 1):
         raise fail("", "date", f"ngày họp phải thuộc năm {data['year']} hoặc đầu năm sau")
     ceremony = data["ceremony"]
+    if ceremony.get("talk_minutes", 10) < 1:
+        raise fail("ceremony", "talk_minutes", "số phút mỗi tham luận phải từ 1 trở lên")
     if ceremony["batch_size"] < 1:
         raise fail("ceremony", "batch_size", "số người mỗi lượt lên nhận khen thưởng phải từ 1 trở lên")
     if not ceremony["presenters"] or not all(clean(p) for p in ceremony["presenters"]):
@@ -354,7 +357,7 @@ def _build(data: dict, source: str) -> Conference:
     cl = lambda items: tuple(clean(x) for x in items if clean(x))  # noqa: E731
     return Conference(
         name=clean(data["name"]), year=data["year"], date=data["date"], start=dt.time(hour, minute),
-        duration=clean(data["duration"]), venue=clean(data["venue"]), chair=clean(data["chair"]),
+        duration=clean(data.get("duration", "")), venue=clean(data["venue"]), chair=clean(data["chair"]),
         plan_number=clean(plan["number"]), plan_date=plan["date"], plan_title=clean(plan["title"]),
         window_start=plan.get("window_start"), window_end=plan.get("window_end"),
         issuer=IssuerInfo(**{k: clean(v) for k, v in data["organisation"].items()}),
@@ -362,7 +365,7 @@ def _build(data: dict, source: str) -> Conference:
         invitation_date=inv.get("date"), invitation_notes=cl(inv["notes"]), far_note=clean(inv.get("far_note", "")),
         invitation_noi_nhan=cl(inv["noi_nhan"]),
         mc=clean(cer["mc"]), decision_reader=clean(cer["decision_reader"]), presenters=cl(cer["presenters"]),
-        batch_size=cer["batch_size"], award_order=cl(cer["award_order"]), add_honoured=cer["add_honoured"],
+        batch_size=cer["batch_size"], talk_minutes=cer.get("talk_minutes", 10), award_order=cl(cer["award_order"]), add_honoured=cer["add_honoured"],
         honoured_group=next(g for g in cl(dlg["groups"]) if g.casefold() == clean(cer["honoured_group"]).casefold()),
         groups=cl(dlg["groups"]), far_units=tuple(dlg.get("far_units", ())),
         discussion_units=tuple(dlg.get("discussion_units", ())),

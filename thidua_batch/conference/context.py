@@ -29,7 +29,7 @@ class ConferenceInfo:
     date_long: str              # "ngày 29 tháng 12 năm 2020"
     weekday: str                # "thứ Ba"
     start: str                  # "07 giờ 30 phút"
-    duration: str               # "01 ngày"
+    duration: str               # "buổi sáng" / "buổi chiều" / "01 ngày", from the agenda
     venue: str
     chair: str
     authority: str              # "Ban Thường vụ Liên đoàn Lao động tỉnh Lai Châu"
@@ -120,6 +120,7 @@ class DiscussionContext:
     conference: ConferenceInfo
     rows: list[DiscussionRow]
     missing: list[str]          # units expected to speak that sent no topic
+    talk_minutes: int           # each talk at most this long
 
 
 @dataclass(frozen=True)

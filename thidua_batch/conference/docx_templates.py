@@ -113,6 +113,7 @@ def build_script():
     cell_text(merged, "{{ row.heading }}", bold=True)
     tag_row(t, SCRIPT_WIDTHS, "{%tr else %}")
     row = add_row(t, SCRIPT_WIDTHS)
+    cant_split(row)     # a row is never split across two pages
     for cell, text in zip(row.cells, ["{{ row.introducer }}", "{{ row.performer }}", "{{ row.content }}",
                                       "{{ row.note }}"]):
         cell_text(cell, text, align=LEFT)
@@ -145,7 +146,7 @@ def build_discussion():
     tag(doc, "{%p if missing %}", style=BODY)
     para(doc, "Đơn vị chưa gửi chủ đề tham luận: {{ missing|join('; ') }}.", italic=True, before=6)
     tag(doc, "{%p endif %}", style=BODY)
-    para(doc, "Mỗi tham luận trình bày không quá 10 phút.", italic=True, before=6)
+    para(doc, "Mỗi tham luận trình bày không quá {{ talk_minutes }} phút.", italic=True, before=6)
     para(doc, "BAN TỔ CHỨC", style=CENTERED, bold=True, before=18)
     return doc
 

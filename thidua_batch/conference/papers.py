@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from dataclasses import dataclass
 
 from ..common.filenames import safe_name
 from ..common.text import clean, fold, strip_diacritics
 from ..config.campaign import Campaign
 from ..documents.vnformat import long_date, place_date, short_date, two_digits
-from ..model.results import ACCEPTED, FileResult
 from ..register.model import COLLECTIVE, INDIVIDUAL, Decision
 from .config import AWARDS, DISCUSSION, PLEDGES, Conference
 from .context import (AgendaRow, ConferenceInfo, DiscussionRow, HeaderInfo, Invitation, IssueInfo, KhoiInfo,
                       MemberRow, ScriptDecision, ScriptRow, SignatureCell, SignatureRow)
 from ..model.findings import Finding
 from .delegates import Delegate
-from .files import pledge_file
+from .runs import UnitContact
 
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
@@ -34,13 +34,72 @@ def issue_info(conference: Conference, day: dt.date | None = None) -> IssueInfo:
     return IssueInfo(place_date=text, symbol=conference.issuer.invitation_symbol)
 
 
+_CLOCK = re.compile(r"(\d{1,2})\s*[:hg]\s*(\d{2})")
+
+
+def _times(text: str) -> list[dt.time]:
+    out = []
+    for hour, minute in _CLOCK.findall(text):
+        if int(hour) < 24 and int(minute) < 60:
+            out.append(dt.time(int(hour), int(minute)))
+    return out
+
+
+def _minutes(a: dt.time, b: dt.time) -> int:
+    return (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute)
+
+
+def agenda_end(conference: Conference) -> dt.time | None:
+    """When the agenda's last item ends, or None when its times cannot be read."""
+    ends = [t[-1] for t in (_times(a.time) for a in conference.agenda) if t]
+    return max(ends) if ends else None
+
+
+def duration_words(conference: Conference) -> str:
+    """How long the conference is, as the agenda has it (papers.md): a morning ending by 12:00 is
+    "buổi sáng", an afternoon "buổi chiều", otherwise "01 ngày"; the file's words when no time can be read."""
+    end = agenda_end(conference)
+    if end is None:
+        return conference.duration or "01 ngày"
+    if end <= dt.time(12, 0):
+        return "buổi sáng"
+    if conference.start >= dt.time(12, 0):
+        return "buổi chiều"
+    return "01 ngày"
+
+
+def schedule_problems(conference: Conference, talks: int) -> list[Finding]:
+    """The file's duration against its agenda, and the talks' total time against their slot."""
+    problems = []
+    words = duration_words(conference)
+    if conference.duration and fold(conference.duration) != fold(words):
+        end = agenda_end(conference)
+        problems.append(Finding("duration-mismatch",
+                                f"Tệp hội nghị ghi thời gian “{conference.duration}”, nhưng chương trình từ "
+                                f"{conference.start:%H:%M} đến {end:%H:%M} là “{words}”: giấy mời ghi “{words}” theo "
+                                "chương trình. Sửa duration hoặc chương trình cho khớp.",
+                                file=Path(conference.source).name if conference.source else None, value=conference.duration))
+    for item in conference.agenda:
+        times = _times(item.time)
+        if item.kind != DISCUSSION or len(times) < 2 or not talks:
+            continue
+        slot, needed = _minutes(times[0], times[-1]), talks * conference.talk_minutes
+        if needed > slot:
+            problems.append(Finding("discussion-overtime",
+                                    f"{talks} tham luận × {conference.talk_minutes} phút = {needed} phút, vượt thời "
+                                    f"gian thảo luận {slot} phút ({item.time}) trong chương trình. Chọn bớt đơn vị "
+                                    "tham luận (discussion_units), rút thời gian mỗi tham luận (talk_minutes) hoặc "
+                                    "sửa chương trình.", file=Path(conference.source).name if conference.source else None, value=item.time))
+    return problems
+
+
 def conference_info(conference: Conference) -> ConferenceInfo:
     start = conference.start
     return ConferenceInfo(
         name=conference.name, name_upper=conference.name.upper(), year=conference.year,
         next_year=conference.year + 1, date=short_date(conference.date), date_long=long_date(conference.date),
         weekday=_WEEKDAYS[conference.date.weekday()], start=f"{start.hour:02d} giờ {start.minute:02d} phút",
-        duration=conference.duration, venue=conference.venue, chair=conference.chair,
+        duration=duration_words(conference), venue=conference.venue, chair=conference.chair,
         authority=conference.issuer.authority, plan_number=conference.plan_number,
         plan_date=short_date(conference.plan_date), plan_title=conference.plan_title)
 
@@ -180,7 +239,7 @@ def script(conference: Conference, decisions: list[Decision], discussion: list[D
         rows.append(ScriptRow(heading=f"{n}. {item.item} ({item.time})", introducer="", performer="",
                               content="", note=""))
         rows.append(ScriptRow(heading="", introducer=introducer, performer=item.presenter,
-                              content=_intro(item.item, item.presenter), note=item.time))
+                              content=_intro(conference, item.item, item.presenter, introducer), note=item.time))
         if item.kind == AWARDS:
             for decision in decisions:
                 block, batch_no, info, problem = _decision_block(conference, decision, batch_no)
@@ -199,13 +258,26 @@ def script(conference: Conference, decisions: list[Decision], discussion: list[D
                                       performer="Lãnh đạo các đơn vị trong khối",
                                       content=f"Trân trọng kính mời lãnh đạo các đơn vị {k.name} lên ký giao ước "
                                               f"thi đua năm {conference.year + 1}:\n{members}",
-                                      note=f"Bản giao ước: {pledge_file(k.id)}"))
+                                      note=f"Bản giao ước thi đua của {_khoi_short(k.name)} (02 bản) đặt sẵn "
+                                           "trên bàn ký."))
     return Script(infos, rows, problems)
 
 
-def _intro(item: str, presenter: str) -> str:
-    if not presenter:
+def is_mc(conference: Conference, person: str) -> bool:
+    """Whether PERSON is the MC himself ("Người dẫn chương trình", or the MC as the file names him,
+    with or without the bracketed role)."""
+    who = fold(re.sub(r"\s*\(.*?\)\s*", " ", person))
+    mc = fold(re.sub(r"\s*\(.*?\)\s*", " ", conference.mc))
+    return bool(who) and (who == mc or who == fold(conference.mc) or who == "người dẫn chương trình")
+
+
+def _intro(conference: Conference, item: str, presenter: str, introducer: str) -> str:
+    """What the introducer says: an invitation to the presenter, never the MC inviting himself (he
+    does the item himself), nothing to say when nobody introduces it."""
+    if not presenter or not introducer:
         return item
+    if is_mc(conference, presenter):
+        return f"{item}: người dẫn chương trình trực tiếp thực hiện."
     return f"{item}.\nTrân trọng kính mời {presenter} thực hiện."
 
 
@@ -257,36 +329,34 @@ def _called(a) -> str:
 
 # ---------------------------------------------------------------- tham luận
 
-def discussion(conference: Conference, campaign: Campaign, files: list[FileResult], delegates: list[Delegate]
+def discussion(conference: Conference, campaign: Campaign, contacts: list[UnitContact], delegates: list[Delegate]
                ) -> tuple[list[DiscussionRow], list[str], list[Finding]]:
     """Who speaks, in order: the units the file names (else every unit that gave a topic, roster order);
-    the topic and contact from the unit's accepted file."""
-    by_unit: dict[str, FileResult] = {}
-    for f in files:
-        if f.status == ACCEPTED and f.unit and f.unit not in by_unit:
-            by_unit[f.unit] = f
+    the topic and contact from the unit's file in use (report.json of the run). Every unit expected
+    to speak (the file's, else the whole roster) that gave no topic is named."""
+    by_unit: dict[str, UnitContact] = {}
+    for c in contacts:
+        if c.unit_id and (c.unit_id not in by_unit or (c.topic and not by_unit[c.unit_id].topic)):
+            by_unit[c.unit_id] = c
     wanted = list(conference.discussion_units) or [u.id for u in campaign.roster]
     rows, missing, problems = [], [], []
     for unit_id in wanted:
         unit = campaign.roster.get(unit_id)
-        f = by_unit.get(unit_id)
-        topic = clean(f.field_text("topic")) if f else ""
+        c = by_unit.get(unit_id)
+        topic = clean(c.topic) if c else ""
         if not topic:
-            if conference.discussion_units or f is not None:
-                missing.append(unit.name)
-                if conference.discussion_units:
-                    problems.append(Finding("topic-missing",
-                                            f"{unit.name} được phân công tham luận nhưng chưa gửi “Chủ đề tham luận”.",
-                                            file=f.path if f else None, sheet=f.unit_sheet if f else None,
-                                            value=unit_id))
+            missing.append(unit.name)
+            if conference.discussion_units:
+                problems.append(Finding("topic-missing",
+                                        f"{unit.name} được phân công tham luận nhưng chưa gửi “Chủ đề tham luận”.",
+                                        file=c.source if c else None, unit=unit_id, value=unit_id))
             continue
         speaker = next((d for d in delegates if d.unit_id == unit_id and d.name and d.personal
                         and d.group != conference.honoured_group), None)
         presenter = (f"Đồng chí {speaker.name}" + (f" - {speaker.position}" if speaker.position else "")
                      if speaker else f"Đại diện {unit.name}")
-        contact = "\n".join(p for p in (f.field_text("preparer"), f.field_text("phone"), f.field_text("email")) if p)
         rows.append(DiscussionRow(stt=len(rows) + 1, unit=unit.name, topic=topic, presenter=presenter,
-                                  contact=contact))
+                                  contact=c.contact))
     return rows, missing, problems
 
 
@@ -339,5 +409,6 @@ def counts(delegates: list[Delegate], invites: list[Invitation], decisions: list
     }
 
 
-__all__ = ["agenda_rows", "conference_decisions", "conference_info", "counts", "discussion", "header_info",
+__all__ = ["agenda_rows", "conference_decisions", "conference_info", "counts", "discussion", "duration_words",
+           "header_info", "is_mc", "schedule_problems",
            "honoured_delegates", "invitations", "issue_info", "khoi_infos", "merge_delegates", "script", "slugify"]

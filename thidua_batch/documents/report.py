@@ -47,11 +47,19 @@ def to_report(result: BatchResult) -> dict:
         "units": [{
             "id": u.unit.id, "name": u.unit.name, "type": u.unit.type, "quota": u.quota.to_dict(),
             "submitted": u.submitted.to_dict(), "in_decision": u.in_decision.to_dict(), "status": u.status,
-            "file": u.file.path if u.file else None,
+            "file": u.file.path if u.file else None, **conference_entry(u.file),
         } for u in result.units],
         "findings": [f.to_dict() for f in result.findings],
         "decision": decision_entries(result),
     }
+
+
+def conference_entry(file: FileResult | None) -> dict:
+    """What the year-end conference needs from a unit's file in use (papers.md, "Conference input"):
+    its "Chủ đề tham luận" and who to contact, so `conference build --run` reads the run folder."""
+    text = (lambda key: file.field_text(key) or None) if file else (lambda key: None)
+    return {"topic": text("topic"),
+            "contact": {"preparer": text("preparer"), "phone": text("phone"), "email": text("email")}}
 
 
 def decision_entries(result: BatchResult) -> list[dict]:

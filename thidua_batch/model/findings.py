@@ -48,6 +48,8 @@ CODES: dict[str, Severity] = {
     "topic-missing": Severity.WARNING,
     "certificate-unnumbered": Severity.WARNING,
     "decisions-missing": Severity.WARNING,
+    "duration-mismatch": Severity.WARNING,
+    "discussion-overtime": Severity.WARNING,
 }
 
 # What each code means, in a few Vietnamese words (the consolidated workbook shows these, never a bare code).
@@ -83,6 +85,8 @@ CODE_WORDS: dict[str, str] = {
     "topic-missing": "Chưa có chủ đề tham luận",
     "certificate-unnumbered": "Bằng khen chưa có số",
     "decisions-missing": "Chưa có quyết định khen thưởng",
+    "duration-mismatch": "Thời gian hội nghị không khớp chương trình",
+    "discussion-overtime": "Tham luận vượt thời gian thảo luận",
 }
 
 SEVERITY_WORDS = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo", Severity.INFO: "Thông tin"}
