@@ -354,3 +354,24 @@ def test_run_and_serve_find_the_register_the_same_way():
     defaults = {name: next(p.default for p in main.commands[name].params if p.name == "register_path")
                 for name in ("run", "serve")}
     assert defaults == {"run": "so_khen_thuong.sqlite", "serve": "so_khen_thuong.sqlite"}
+
+
+def test_record_and_remove_as_library_calls(run_dir, tmp_path, campaign):
+    """What the page calls: the same refusals as the command line, the register untouched."""
+    from thidua_batch.register.commands import record_run, remove_decision
+    from thidua_batch.register.store import SecondAward
+
+    register = tmp_path / "so.sqlite"
+    with pytest.raises(RegisterError, match="report.json"):
+        record_run(register, tmp_path, NUMBER, DATE, campaign)
+    assert not register.exists()
+    done, decision = record_run(register, run_dir, NUMBER, DATE, campaign)
+    assert done and decision.number == NUMBER
+    assert record_run(register, run_dir, NUMBER, DATE, campaign)[0] is False
+    with pytest.raises(SecondAward, match=NUMBER):
+        record_run(register, run_dir, "124/QĐ-LĐLĐ", DATE, campaign)
+    with open_register(register) as book:
+        with pytest.raises(RegisterError, match="Không có quyết định số"):
+            remove_decision(book, "124/QĐ-LĐLĐ")
+        assert remove_decision(book, NUMBER).number == NUMBER
+        assert book.decisions() == []

@@ -303,12 +303,10 @@ def _recorded(done: bool, decision) -> None:
 @campaign_option
 def record(run_dir: Path, number: str, date_text: str, register_path: Path, campaign_path: Path | None) -> None:
     """Ghi vào sổ quyết định đã ký từ dự thảo của một lần chạy (đúng danh sách trong report.json)."""
-    from .register.commands import decision_from_run, parse_date
+    from .register.commands import record_run
 
     campaign = _campaign(campaign_path)
-    decision = _register_call(lambda: decision_from_run(run_dir, number, parse_date(date_text), campaign))
-    with _open_register(register_path) as book:
-        _recorded(_register_call(lambda: book.record(decision)), decision)
+    _recorded(*_register_call(lambda: record_run(register_path, run_dir, number, date_text, campaign)))
 
 
 @register.command(name="import")
@@ -337,7 +335,7 @@ def import_(list_file: Path, number: str, date_text: str, award: str, year: int 
 @register_option
 def remove(number: str, yes: bool, register_path: Path) -> None:
     """Gỡ khỏi sổ một quyết định ghi nhầm (cùng người được khen và số Bằng khen đã cấp)."""
-    from .register.commands import removal_lines
+    from .register.commands import remove_decision, removal_lines
 
     with _open_register(register_path, create=False) as book:
         decision = book.decision(number)
@@ -347,7 +345,7 @@ def remove(number: str, yes: bool, register_path: Path) -> None:
         if not yes and not click.confirm("Gỡ quyết định này khỏi sổ?", default=False, prompt_suffix=" "):
             click.echo("Không gỡ gì.")
             sys.exit(1)
-        _register_call(lambda: book.remove(number))
+        _register_call(lambda: remove_decision(book, number))
     click.echo(f"Đã gỡ Quyết định số {decision.number} khỏi sổ.")
 
 

@@ -18,7 +18,7 @@ from ..config.campaign import Campaign
 from ..intake.safety import inspect_workbook_bytes
 from ..model.results import COLLECTIVE, INDIVIDUAL
 from .model import Awardee, Decision
-from .store import Register, RegisterError
+from .store import Register, RegisterError, open_register
 
 
 def parse_date(text: str) -> dt.date:
@@ -67,6 +67,24 @@ def decision_from_run(run_dir: Path, number: str, date: dt.date, campaign: Campa
                 unit_name=_unit_name(campaign, e.get("unit")), summary=e.get("summary") or "", money=money[e["kind"]])
         for i, e in enumerate(report["decision"], 1))
     return Decision(**_base(campaign, number, date, None, None, f"run: {path}"), awardees=awardees)
+
+
+def record_run(register_path: Path | None, run_dir: Path, number: str, date: dt.date | str, campaign: Campaign
+               ) -> tuple[bool, Decision]:
+    """`register record` as a library call (the page calls it too): the run's decision recorded, or
+    RegisterError (SecondAward when someone would be awarded twice in the campaign and form) with the
+    register untouched (not even created when the run cannot be read). (True, decision) when
+    recorded, (False, decision) when already there identically."""
+    day = parse_date(date) if isinstance(date, str) else date
+    decision = decision_from_run(run_dir, number, day, campaign)
+    with open_register(register_path) as register:
+        return register.record(decision), decision
+
+
+def remove_decision(register: Register, number: str) -> Decision:
+    """`register remove --yes` as a library call: the decision, its awardees and certificate numbers
+    taken back; RegisterError for an unknown number. Show `removal_lines` and ask first."""
+    return register.remove(number)
 
 
 def removal_lines(decision: Decision) -> list[str]:
