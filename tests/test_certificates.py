@@ -240,6 +240,14 @@ def test_a_failed_print_gives_no_certificate_number(tmp_path):
     assert result.exit_code == 2 and "không đủ chỗ" in result.output
     with open_register(register) as book:
         assert {a.certificate_no for a in book.decision("7/QĐ").awardees} == {None}
+    # a layout value that cannot be drawn: exit 2 with its key and line, nothing numbered
+    bad = _layout_copy(tmp_path, "min_size = 11", "min_size = nan")
+    result = CliRunner().invoke(main, ["certificates", "--decision", "7/QĐ", "--out", str(tmp_path / "in3"),
+                                       "--layout", str(bad), "--register", str(register)])
+    assert result.exit_code == 2 and re.search(r"\[font\] min_size \(dòng \d+\)", result.output)
+    with open_register(register) as book:
+        assert {a.certificate_no for a in book.decision("7/QĐ").awardees} == {None}
+    assert not (tmp_path / "in3").exists()
 
 
 @pytest.mark.parametrize("old, new, key", [

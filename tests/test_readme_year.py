@@ -71,7 +71,8 @@ def year(tmp_path_factory) -> dict:
             continue
         args = shlex.split(line)
         result = subprocess.run([entry_point(), *args[1:]], cwd=work, capture_output=True, text=True,
-                                stdin=subprocess.DEVNULL, timeout=600, encoding="utf-8")
+                                stdin=subprocess.DEVNULL, timeout=600, encoding="utf-8",
+                                env={**os.environ, "PYTHONIOENCODING": "utf-8"})
         done.append((command, args, result))
         expected = EXIT.get(args[1], 0)
         assert result.returncode == expected, (f"`{command}` ended with {result.returncode}, not {expected}:\n"
