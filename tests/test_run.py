@@ -183,7 +183,10 @@ def test_report_json_follows_the_contract(tmp_path, inbox):
     assert units["phong-tho"] == {
         "id": "phong-tho", "name": "Liên đoàn Lao động huyện Phong Thổ", "type": "LĐLĐ huyện, thành phố",
         "quota": {"collectives": 1, "individuals": 4}, "submitted": {"collectives": 1, "individuals": 5},
-        "in_decision": {"collectives": 1, "individuals": 0}, "status": "has-errors", "file": "phong tho.xlsx"}
+        "in_decision": {"collectives": 1, "individuals": 0}, "status": "has-errors", "file": "phong tho.xlsx",
+        # what the conference needs (papers.md, "Conference input"): the unit's topic and contacts
+        "topic": "Nâng cao chất lượng thực hiện văn hóa công sở trong cán bộ, công chức, viên chức",
+        "contact": {"preparer": "Lò Văn Hướng", "phone": "02133876174", "email": "phongtho.congdoan@gmail.com"}}
     assert units["cdn-y-te"]["status"] == "under-quota"
     for finding in report["findings"]:
         assert set(finding) == {"code", "severity", "file", "unit", "sheet", "cell", "value", "message"}
