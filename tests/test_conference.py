@@ -517,3 +517,16 @@ def test_a_run_folder_is_read_through_report_json_never_as_an_inbox(world, tmp_p
         build_conference(world["conference"], world["delegates"], tmp_path / "c", runs=[empty], campaign=campaign)
     assert "thư mục hồ sơ" not in str(refused.value)
     assert not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
+
+
+def test_an_mc_who_also_reads_the_decisions_does_not_invite_himself(world, tmp_path, campaign):
+    text = (world["base"] / "template" / "hoi_nghi.toml").read_text("utf-8")
+    reader = 'decision_reader = "Đồng chí Trưởng Ban CSPL&QHLĐ LĐLĐ tỉnh"'
+    assert reader in text
+    same = parse_conference(text.replace(reader, 'decision_reader = "Đồng chí Chánh Văn phòng LĐLĐ tỉnh"'),
+                            "hoi_nghi.toml", campaign)
+    build_conference(same, world["delegates"], tmp_path, decisions=world["decisions"], files=world["files"],
+                     campaign=campaign)
+    script = text_of(tmp_path / "kich_ban.docx")
+    assert "kính mời Đồng chí Chánh Văn phòng" not in script
+    assert f"Người dẫn chương trình công bố Quyết định số {BK}" in script
