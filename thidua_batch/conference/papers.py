@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..common.filenames import safe_name
 from ..common.text import clean, fold, strip_diacritics
@@ -71,6 +71,7 @@ def duration_words(conference: Conference) -> str:
 def schedule_problems(conference: Conference, talks: int) -> list[Finding]:
     """The file's duration against its agenda, and the talks' total time against their slot."""
     problems = []
+    source = Path(conference.source).name if conference.source else None
     words = duration_words(conference)
     if conference.duration and fold(conference.duration) != fold(words):
         end = agenda_end(conference)
@@ -78,7 +79,7 @@ def schedule_problems(conference: Conference, talks: int) -> list[Finding]:
                                 f"Tệp hội nghị ghi thời gian “{conference.duration}”, nhưng chương trình từ "
                                 f"{conference.start:%H:%M} đến {end:%H:%M} là “{words}”: giấy mời ghi “{words}” theo "
                                 "chương trình. Sửa duration hoặc chương trình cho khớp.",
-                                file=Path(conference.source).name if conference.source else None, value=conference.duration))
+                                file=source, value=conference.duration))
     for item in conference.agenda:
         times = _times(item.time)
         if item.kind != DISCUSSION or len(times) < 2 or not talks:
@@ -89,7 +90,7 @@ def schedule_problems(conference: Conference, talks: int) -> list[Finding]:
                                     f"{talks} tham luận × {conference.talk_minutes} phút = {needed} phút, vượt thời "
                                     f"gian thảo luận {slot} phút ({item.time}) trong chương trình. Chọn bớt đơn vị "
                                     "tham luận (discussion_units), rút thời gian mỗi tham luận (talk_minutes) hoặc "
-                                    "sửa chương trình.", file=Path(conference.source).name if conference.source else None, value=item.time))
+                                    "sửa chương trình.", file=source, value=item.time))
     return problems
 
 
