@@ -448,6 +448,7 @@ def test_a_read_only_register_serves_reading_and_refuses_writing(recorded, tmp_p
     run_dir, good = recorded
     register = tmp_path / "so.sqlite"
     shutil.copy(good, register)
+    _earlier_award(register, tmp_path)    # this campaign's own decision is not "before" (papers.md)
     before = register.read_bytes()
     commands = _commands(run_dir, register, tmp_path)
     with read_only(register):
@@ -457,12 +458,29 @@ def test_a_read_only_register_serves_reading_and_refuses_writing(recorded, tmp_p
         assert (tmp_path / "so.xlsx").is_file()
         run = invoke(*commands["run"], "--register", register)
         assert run.exit_code == 1 and (tmp_path / "run-out" / "report.json").is_file()
-        assert "awarded-before" in (tmp_path / "run-out" / "report.json").read_text("utf-8")   # history looked up
+        report = json.loads((tmp_path / "run-out" / "report.json").read_text("utf-8"))   # history looked up
+        assert [f["value"] for f in report["findings"] if f["code"] == "awarded-before"] == ["45/QĐ-LĐLĐ (2019)"]
         for name in ("record", "certificates"):
             result = invoke(*commands[name], "--register", register)
             assert result.exit_code == 2, (name, result.output)
             assert "chỉ đọc được, không ghi được" in result.output and "Traceback" not in result.output
         assert register.read_bytes() == before
+
+
+def _earlier_award(register: Path, tmp_path: Path) -> None:
+    """Last year's campaign (the same roster under its own id) awarded one of the samples' nominees."""
+    import openpyxl
+
+    campaign = tmp_path / "vhcs-2019.toml"
+    campaign.write_text(default_campaign_text().replace('id = "vhcs-2020"', 'id = "vhcs-2019"', 1), "utf-8")
+    assert invoke("register", "template", "--out", tmp_path / "mau").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "mau" / "mau_nhap_quyet_dinh.xlsx")
+    book["Cá nhân"].append([1, "Lò Văn Pánh", "Nam", 1979, "Giáo viên", "", "LĐLĐ huyện Than Uyên", None])
+    book.save(tmp_path / "qd-2019.xlsx")
+    done = invoke("register", "import", tmp_path / "qd-2019.xlsx", "--number", "45/QĐ-LĐLĐ", "--date", "2019-12-27",
+                  "--award", "Bằng khen của Ban Chấp hành Liên đoàn Lao động tỉnh", "--year", "2019",
+                  "--campaign", campaign, "--register", register)
+    assert done.exit_code == 0, done.output
 
 
 def test_register_import_goes_through_the_inbox_safety_checks(tmp_path):
