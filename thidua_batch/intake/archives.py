@@ -52,7 +52,7 @@ def open_archive(data: bytes, name: str, limits: Limits = Limits()) -> list[Memb
         raise ArchiveUnusable(f"Tệp nén “{name}” quá lớn ({_mb(len(data))}, giới hạn {_mb(limits.max_file_bytes)}). "
                               + _UNZIP)
     suffix = PurePosixPath(name).suffix.lower()
-    kind = _sniff(data) or suffix
+    kind = _sniff(data)
     if kind == ".zip":
         return _zip_members(data, name, limits)
     if kind == ".7z":
