@@ -367,3 +367,15 @@ def read_mail(path: Path, rel: str, is_list: IsList, context: Expansion = Expans
               ) -> Iterator[Attachment | MailNote]:
     """Kept for callers of the earlier name: a mail file expanded."""
     yield from read_container(path, rel, is_list, context)
+
+
+def has_link_or_table(raw: bytes) -> bool:
+    """Whether a mail holds something a unit sent: a file anywhere, or a body with a link to a file or a table
+    (`mail fetch` asks this of a mail whose structure shows no file)."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        walk = _Walk()
+        _walk(message, walk)
+    except Exception:   # a mail the parser cannot walk is kept: `run` will say what is wrong with it
+        return True
+    return bool(walk.files or walk.mails) or _body_with_link_or_table(walk) is not None
