@@ -27,6 +27,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOARD = "luonghaldld@gmail.com"
 
 
+def qp(data: bytes) -> bytes:
+    """Quoted-printable with CRLF line ends, as on the wire."""
+    return quopri.encodestring(data).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n").rstrip(b"\r\n")
+
+
 def b64(data: bytes) -> bytes:
     text = base64.b64encode(data)
     return b"\r\n".join(text[i:i + 76] for i in range(0, len(text), 76))
@@ -59,10 +64,10 @@ def apple_mail(sender: str, name: str, subject: str, when: dt.datetime, file_nam
         b"To: " + BOARD.encode(),
         b"X-Mailer: Apple Mail (2.3696.120.41.1.1)", b"",
         b"--" + a, b"Content-Transfer-Encoding: quoted-printable", b"Content-Type: text/plain;", b"\tcharset=utf-8", b"",
-        quopri.encodestring("Kính gửi Ban, đơn vị gửi danh sách.".encode()), b"",
+        qp("Kính gửi Ban, đơn vị gửi danh sách.".encode()), b"",
         b"--" + a, b'Content-Type: multipart/mixed;', b'\tboundary="' + m + b'"', b"", b"",
         b"--" + m, b"Content-Transfer-Encoding: quoted-printable", b"Content-Type: text/html;", b"\tcharset=utf-8", b"",
-        quopri.encodestring('<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head>'
+        qp('<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head>'
                             '<body style="overflow-wrap: break-word;">Kính gửi Ban, đơn vị gửi danh sách.<div>'
                             '</div></body></html>'.encode()),
         b"--" + m, b"Content-Disposition: inline;", b"\tfilename*=utf-8''" + quoted.encode(),
