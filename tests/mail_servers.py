@@ -3,6 +3,7 @@ server) in its own process, aiosmtpd (an SMTP server) in a thread; and mails sha
 units' Gmail and Outlook write them."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import datetime as dt
@@ -133,12 +134,13 @@ class SmtpServer:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)   # recipients answered 550
     drop: set[str] = field(default_factory=set)     # recipients whose message is taken, then the line cut
+    slow: float = 0.0                               # seconds before answering DATA (a server far away)
 
     @classmethod
     def start(cls, directory: Path, mode: str = "plain") -> "SmtpServer":
         port = free_port()
         server = cls.__new__(cls)
-        server.received, server.refuse, server.drop, server.port = [], set(), set(), port
+        server.received, server.refuse, server.drop, server.port, server.slow = [], set(), set(), port, 0.0
         kwargs = dict(hostname="127.0.0.1", port=port, auth_required=True, auth_require_tls=mode == "starttls",
                       authenticator=_authenticator, ready_timeout=10)
         if mode != "plain":
@@ -180,6 +182,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.server.slow:
+            await asyncio.sleep(self.server.slow)
         self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         if self.server.drop & set(envelope.rcpt_tos):   # stored, but the answer never reaches the client
             server.transport.close()
