@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from client_mails import apple_mail, gmail_body, gmail_forward_as_attachment
-from mail_servers import PASSWORD, USER, ImapServer, gmail_message
+from mail_servers import DOVECOT, PASSWORD, USER, DovecotServer, ImapServer, gmail_message
 
 from thidua_batch.cli import main
 from thidua_batch.config.campaign import default_campaign_text
@@ -28,18 +28,28 @@ XLSX_BYTES = (Path(__file__).resolve().parents[1] / "samples" / "inbox" /
               "LDLD Tam Duong - de nghi khen thuong 2020.xlsx").read_bytes()
 
 
-@pytest.fixture
-def imap(tmp_path):
-    server = ImapServer.start(tmp_path)
+SERVERS = ["pymap", pytest.param("dovecot", marks=pytest.mark.skipif(DOVECOT is None, reason="dovecot not installed"))]
+
+
+@pytest.fixture(params=SERVERS)
+def imap(request, tmp_path):
+    """pymap, and Dovecot (reached over implicit TLS with the certificate checked, as Gmail is)."""
+    server = (DovecotServer if request.param == "dovecot" else ImapServer).start(tmp_path)
     yield server
     server.stop()
 
 
-def fetch(address: str, inbox: Path, *more: str, campaign: Path | None = None):
-    args = ["mail", "fetch", "--imap", address, "--plain", "--user", USER, "--out", str(inbox), *more]
+def fetch(server, inbox: Path, *more: str, campaign: Path | None = None):
+    """`mail fetch` against SERVER (an ImapServer: TLS for Dovecot, plain for pymap) or an address (plain)."""
+    env = {"THIDUA_IMAP_PASSWORD": PASSWORD}
+    if isinstance(server, DovecotServer):
+        args, env["SSL_CERT_FILE"] = ["--imap", server.tls_address], str(server.cert)
+    else:
+        args = ["--imap", server if isinstance(server, str) else server.address, "--plain"]
+    args = ["mail", "fetch", *args, "--user", USER, "--out", str(inbox), *more]
     if campaign:
         args += ["--campaign", str(campaign)]
-    return CliRunner().invoke(main, args, env={"THIDUA_IMAP_PASSWORD": PASSWORD})
+    return CliRunner().invoke(main, args, env=env)
 
 
 def vn(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -77,11 +87,11 @@ def test_a_mailbox_as_gmail_delivers_it(imap, tmp_path):
         arrived = {"early-morning": vn(18, 6, 40), "day-before": vn(17, 23)}.get(key, vn(18, 12))
         imap.deliver(raw, arrived.astimezone(UTC))
     inbox = tmp_path / "inbox"
-    result = fetch(imap.address, inbox, "--since", "18/12/2020", campaign=campaign)
+    result = fetch(imap, inbox, "--since", "18/12/2020", campaign=campaign)
     assert result.exit_code == 0, result.output
     names = saved(inbox)
     assert mails["early-morning"] in names and mails["day-before"] not in names   # the 18th in Vietnam time
-    result = fetch(imap.address, inbox, "--since", "15/12/2020", campaign=campaign)
+    result = fetch(imap, inbox, "--since", "15/12/2020", campaign=campaign)
     names = saved(inbox)
     assert set(names) == {mails[k] for k in ("apple", "forward", "link", "early-morning", "day-before")}
     assert "thư của chính Ban" in result.output
@@ -103,7 +113,7 @@ def test_a_missing_folder_lists_the_folders_that_exist(imap, tmp_path):
         assert client.create(_quote("Khen thưởng 2020"))[0] == "OK"
     finally:
         client.logout()
-    result = fetch(imap.address, tmp_path / "inbox", "--folder", "Khen thuong 2020")
+    result = fetch(imap, tmp_path / "inbox", "--folder", "Khen thuong 2020")
     assert result.exit_code == 2
     assert "“Khen thuong 2020”" in result.output and "“Khen thưởng 2020”" in result.output
     assert "“INBOX”" in result.output
@@ -116,10 +126,10 @@ def test_a_different_message_reusing_a_saved_message_id_is_saved_too(imap, tmp_p
                            "<same@x>")
     imap.deliver(first, vn(15, 9))
     inbox = tmp_path / "inbox"
-    assert fetch(imap.address, inbox, "--since", "01/12/2020").exit_code == 0
+    assert fetch(imap, inbox, "--since", "01/12/2020").exit_code == 0
     imap.deliver(second, vn(16, 9))
     imap.deliver(first, vn(16, 10))   # the very same message again (as All Mail shows it twice)
-    result = fetch(imap.address, inbox, "--since", "01/12/2020")
+    result = fetch(imap, inbox, "--since", "01/12/2020")
     assert set(saved(inbox)) == {first, second}, result.output
     assert "đã lưu từ lần trước" in result.output
 
