@@ -341,3 +341,33 @@ def test_the_boards_own_template_mails_are_never_submissions(tmp_path):
     assert all(f.unit is None for f in result.files)
     assert set(statuses(result).values()) == {"missing"}
     assert "do chính Ban gửi" in result.files[0].findings[0].message
+
+
+def rar4_stored(files: dict[str, bytes]) -> bytes:
+    """A RAR 4 archive as WinRAR writes it with "Store" (-m0): marker block, archive header, one file
+    header (type 0x74, method 0x30) and the bytes per file, end-of-archive block (RAR technote)."""
+    def block(head_type: int, flags: int, body: bytes) -> bytes:
+        head = struct.pack("<BHH", head_type, flags, 7 + len(body)) + body
+        return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head
+
+    out = b"Rar!\x1a\x07\x00" + block(0x73, 0, struct.pack("<HI", 0, 0))
+    for name, data in files.items():
+        raw = name.encode("ascii")
+        out += block(0x74, 0x8000, struct.pack("<IIBIIBBHI", len(data), len(data), 2, zlib.crc32(data), 0x51864A00,
+                                               20, 0x30, len(raw), 0x20) + raw) + data
+    return out + block(0x7B, 0x4000, b"")
+
+
+@needs_7z
+def test_a_rar_is_read_through_7zip_when_installed(tmp_path):
+    rar = rar4_stored({"Ho so/Danh sach de nghi.xlsx": workbook(tmp_path, "phong-tho"), "Anh chup.jpg": b"\xff\xd8"})
+    raw = gmail_message("LĐLĐ huyện Phong Thổ", "ldldphongtho@gmail.com", "Hồ sơ Phong Thổ", when(17), "Gửi.",
+                        [("Ho so Phong Tho.rar", rar)], "<CArar@mail.gmail.com>")
+    result = run_batch(inbox_with(tmp_path, {"rar.eml": raw}), CAMPAIGN)
+    files = files_of(result)
+    entry = files["rar.eml/Ho so Phong Tho.rar/Ho so/Danh sach de nghi.xlsx"]
+    assert (entry.status, entry.unit, entry.received_at) == ("accepted", "phong-tho", when(17))
+    assert files["rar.eml/Ho so Phong Tho.rar/Anh chup.jpg"].status == "ignored"
+    broken = rar[: len(rar) // 2]
+    with pytest.raises(ArchiveUnusable, match="giải nén"):
+        open_archive(broken, "hong.rar")
