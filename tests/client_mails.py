@@ -183,3 +183,26 @@ def pasted_table(rows: list[list[str]], intro: str) -> str:
             '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">Vào Th 2, 14 thg 12, 2020 lúc 08:00 Ban CSPL '
             '&lt;luonghaldld@gmail.com&gt; đã viết:<br></div><blockquote class="gmail_quote">Kính gửi: LĐLĐ huyện '
             "Mường Tè</blockquote></div></div>")
+
+
+def outlook_with_signature(sender: str, subject: str, when: dt.datetime, files: list[tuple[str, bytes]],
+                           message_id: str) -> bytes:
+    """Outlook's HTML mail: multipart/related holding the HTML and the signature logo (image001.png,
+    inline, Content-ID), inside multipart/mixed with the attachments."""
+    logo = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    lines = [b"From: " + sender.encode(), b"To: " + BOARD.encode(), b"Subject: " + words(subject),
+             b"Date: " + date(when), b"Message-ID: " + message_id.encode(), b"Content-Language: vi-VN",
+             b"X-MS-Has-Attach: yes", b'Content-Type: multipart/mixed; boundary="_005_mixed_"', b"MIME-Version: 1.0", b"",
+             b"--_005_mixed_", b'Content-Type: multipart/related; boundary="_004_related_"; type="text/html"', b"",
+             b"--_004_related_", b'Content-Type: text/html; charset="utf-8"', b"Content-Transfer-Encoding: base64", b"",
+             b64('<html><body><p>Kính gửi Ban.</p><p><img src="cid:image001.png@01D6D2A1.5E3B1C40"></p></body></html>'
+                 .encode()), b"",
+             b"--_004_related_", b'Content-Type: image/png; name="image001.png"', b"Content-Description: image001.png",
+             b'Content-Disposition: inline; filename="image001.png"; size=40',
+             b"Content-ID: <image001.png@01D6D2A1.5E3B1C40>", b"Content-Transfer-Encoding: base64", b"", b64(logo), b"",
+             b"--_004_related_--", b""]
+    for name, data in files:
+        lines += [b"--_005_mixed_", b"Content-Type: " + XLSX.encode() + b'; name="' + words(name) + b'"',
+                  b'Content-Disposition: attachment; filename="' + words(name) + b'"',
+                  b"Content-Transfer-Encoding: base64", b"", b64(data), b""]
+    return join(lines + [b"--_005_mixed_--"])

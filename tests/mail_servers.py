@@ -83,6 +83,9 @@ class ImapServer:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(10)
+        if self.process.stdout:
+            self.process.stdout.close()
 
     @property
     def address(self) -> str:

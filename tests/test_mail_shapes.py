@@ -371,3 +371,14 @@ def test_a_rar_is_read_through_7zip_when_installed(tmp_path):
     broken = rar[: len(rar) // 2]
     with pytest.raises(ArchiveUnusable, match="giải nén"):
         open_archive(broken, "hong.rar")
+
+
+def test_a_signature_logo_shown_in_the_body_is_not_a_file(tmp_path):
+    from client_mails import outlook_with_signature
+
+    mails = {"ds.eml": outlook_with_signature("cdnyte@outlook.com", "Danh sách Y tế", when(15),
+                                              [("Y tế.xlsx", workbook(tmp_path, "cdn-y-te", 6))], "<SG1@outlook.com>"),
+             "hoi.eml": outlook_with_signature("cdnyte@outlook.com", "Hỏi hạn nộp", when(15), [], "<SG2@outlook.com>")}
+    result = run_batch(inbox_with(tmp_path, mails), CAMPAIGN)
+    assert sorted(f.path for f in result.files) == ["ds.eml/Y tế.xlsx", "hoi.eml"]
+    assert files_of(result)["hoi.eml"].status == "ignored"

@@ -164,6 +164,8 @@ def _walk(part: EmailMessage, walk: _Walk) -> None:
     index = len(walk.files) + len(walk.mails) + 1
     name = _part_name(part, index)
     disposition = (part.get_content_disposition() or "").lower()
+    if embedded_image(kind, disposition, bool(part.get("Content-ID"))):
+        return   # a logo or a signature picture shown in the body (cid:), not a file the unit sent
     if name is None and kind in KNOWN_TYPES:
         name = f"tep-dinh-kem-{index}{KNOWN_TYPES[kind]}"
     if name is not None:
@@ -174,6 +176,11 @@ def _walk(part: EmailMessage, walk: _Walk) -> None:
         except Exception:   # a body in an unknown charset: nothing to look for in it
             return
         (walk.html if kind == "text/html" else walk.text).append(content if isinstance(content, str) else "")
+
+
+def embedded_image(kind: str, disposition: str, has_content_id: bool) -> bool:
+    """An image the HTML body shows by its Content-ID (Outlook's image001.png in a signature)."""
+    return kind.startswith("image/") and has_content_id and disposition != "attachment"
 
 
 def _part_name(part: EmailMessage, index: int) -> str | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.atomic import write_bytes, write_text
-from ..intake.mailfiles import FETCH_STATE_NAME, KNOWN_TYPES, board_addresses, has_link_or_table
+from ..intake.mailfiles import FETCH_STATE_NAME, KNOWN_TYPES, board_addresses, embedded_image, has_link_or_table
 from .connection import PLAIN, STARTTLS, MailError, Server, failure, tls_context
 from .imap_parse import fetch_items, header_block, leaves, list_names
 
@@ -263,8 +263,9 @@ def _structures(imap, uids: list[int]):
                 continue
             headers = _message(header_block(items))
             parts = leaves(items.get("BODYSTRUCTURE"))
-            has_file = any(p.has_name or p.kind in KNOWN_TYPES or
-                           (p.disposition == "attachment" and not p.kind.startswith("text/")) for p in parts)
+            has_file = any((p.has_name or p.kind in KNOWN_TYPES or
+                            (p.disposition == "attachment" and not p.kind.startswith("text/")))
+                           and not embedded_image(p.kind, p.disposition, bool(p.content_id)) for p in parts)
             moment = _date(headers) or _internal(items.get("INTERNALDATE"))
             size = items.get("RFC822.SIZE")
             yield _Seen(int(uid), int(size) if isinstance(size, bytes) and size.isdigit() else 0,

@@ -122,6 +122,7 @@ class Part:
 
     kind: str                       # "application/vnd.ms-excel"
     params: dict[str, str]
+    content_id: str
     disposition: str                # "attachment", "inline", ""
     disposition_params: dict[str, str]
 
@@ -154,7 +155,8 @@ def leaves(structure: object) -> list[Part]:
                 _text(node[0]).lower() in ("attachment", "inline"):
             disposition, disposition_params = _text(node[0]).lower(), _params(node[1] if len(node) > 1 else None)
             break
-    return [Part(kind, params, disposition, disposition_params)]
+    content_id = _text(structure[3]) if len(structure) > 3 else ""
+    return [Part(kind, params, content_id, disposition, disposition_params)]
 
 
 def list_names(data) -> list[str]:
