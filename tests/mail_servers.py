@@ -7,10 +7,8 @@ import asyncio
 import base64
 import contextlib
 import datetime as dt
-import grp
 import imaplib
 import os
-import pwd
 import shutil
 import socket
 import ssl
@@ -283,6 +281,9 @@ class DovecotServer(ImapServer):
 
     @classmethod
     def start(cls, directory: Path, tls: bool = True) -> "DovecotServer":
+        import grp   # POSIX only, like Dovecot itself: imported here so the module loads on Windows
+        import pwd
+
         home = Path(tempfile.mkdtemp(prefix="thidua-dovecot-"))   # traversable by the login user, unlike tmp_path
         os.chmod(home, 0o755)
         cert, key = self_signed(home)
