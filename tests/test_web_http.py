@@ -110,8 +110,23 @@ def test_upload_is_saved_under_its_own_name_never_overwriting_and_checked_at_onc
     assert "Liên đoàn Lao động huyện Nậm Nhùn" in c.get("/").get_data(as_text=True)
 
 
+def test_a_zipped_dossier_is_taken_and_read_member_by_member(folders):
+    import zipfile
+
+    inbox, out = folders
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Danh sách.xlsx", (SAMPLES / "Nam Nhun de nghi khen thuong nam 2020.xlsx").read_bytes())
+    response = upload(client(inbox, out), "Hồ sơ Nậm Nhùn.zip", buffer.getvalue())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<b>Danh sách.xlsx</b>: Đọc được" in page, page
+    assert "Liên đoàn Lao động huyện Nậm Nhùn" in page
+    assert [p.name for p in inbox.iterdir()] == ["Hồ sơ Nậm Nhùn.zip"]
+
+
 @pytest.mark.parametrize("name, data, words", [
     ("bang-tinh.xlsx", b"<html><script>alert(1)</script></html>", "không phải"),
+    ("ho-so.zip", b"PK\x03\x04 cut short", "giải nén"),
     ("trang.html", b"<html></html>", "Không nhận tệp đuôi “.html”"),
     ("thu.eml", b"<html><body>not a mail</body></html>", "không phải thư điện tử"),
     ("CON.xlsx", b"PK", "Tên tệp không dùng được"),

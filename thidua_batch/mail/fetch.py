@@ -197,10 +197,10 @@ def _fetch_all(imap, server, out: Path, since, rules: _Rules, progress, key: str
             seen.add(message.uid)
             continue
         to_save.append((message, digest))
-    total = len(to_save)
-    done = 0
+    total, done = len(to_save), 0
+    digests = {m.uid: d for m, d in to_save}
     for message, raw in _bodies(imap, [m for m, _ in to_save]):
-        digest = next(d for m, d in to_save if m.uid == message.uid)
+        digest = digests[message.uid]
         done += 1
         _keep(out, message, raw, digest, known, report, rules)
         seen.add(message.uid)

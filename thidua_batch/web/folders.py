@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".eml", ".mbox", ".docx", ".doc")
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".eml", ".mbox", ".docx", ".doc", ".zip", ".7z", ".rar")
 _DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$)$", re.IGNORECASE)
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _SAVE_LOCK = threading.Lock()
