@@ -34,9 +34,23 @@ class DelayProxy:
 
     def __exit__(self, *exc) -> None:
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+            try:
+                asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(10)
+
+    async def _shutdown(self) -> None:
+        """Every connection's tasks ended before the loop stops: nothing left pending to be destroyed later."""
+        if self._server is not None:
+            self._server.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
 
     def reset(self) -> None:
         self.turns = self.connections = 0
@@ -50,7 +64,6 @@ class DelayProxy:
         try:
             self._loop.run_forever()
         finally:
-            self._server.close()
             self._loop.close()
 
     async def _handle(self, client_reader, client_writer) -> None:

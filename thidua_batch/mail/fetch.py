@@ -164,6 +164,12 @@ class _Seen:
     message_id: str
     moment: dt.datetime | None     # the Date header, else the server's arrival time
     has_file: bool
+    arrived: dt.datetime | None = None   # the server's arrival time (INTERNALDATE)
+
+    def before(self, day: dt.date, tz: dt.tzinfo) -> bool:
+        """Sent and arrived before DAY in campaign time (a sender's clock may be wrong: either date keeps it)."""
+        moments = [m for m in (self.moment, self.arrived) if m is not None]
+        return bool(moments) and all(m.astimezone(tz).date() < day for m in moments)
 
 
 def _fetch_all(imap, server, out: Path, since, rules: _Rules, progress, key: str, validity: str) -> FetchReport:
@@ -180,7 +186,7 @@ def _fetch_all(imap, server, out: Path, since, rules: _Rules, progress, key: str
     known = _saved_hashes(out)
     to_save: list[tuple[_Seen, str]] = []       # (message, digest or "" when by its bytes)
     for message in _structures(imap, new):
-        if since and message.moment and message.moment.astimezone(rules.tz).date() < since:
+        if since and message.before(since, rules.tz):
             continue   # before the day asked: not remembered, a run with an earlier --since takes it
         address = email.utils.parseaddr(message.sender)[1].lower()
         if address in rules.board:
@@ -266,11 +272,11 @@ def _structures(imap, uids: list[int]):
             has_file = any((p.has_name or p.kind in KNOWN_TYPES or
                             (p.disposition == "attachment" and not p.kind.startswith("text/")))
                            and not embedded_image(p.kind, p.disposition, bool(p.content_id)) for p in parts)
-            moment = _date(headers) or _internal(items.get("INTERNALDATE"))
+            arrived = _internal(items.get("INTERNALDATE"))
             size = items.get("RFC822.SIZE")
             yield _Seen(int(uid), int(size) if isinstance(size, bytes) and size.isdigit() else 0,
                         _header(headers, "From"), _header(headers, "Subject"), _header(headers, "Message-ID"),
-                        moment, has_file)
+                        _date(headers) or arrived, has_file, arrived)
 
 
 def _bodies(imap, messages: list[_Seen]):
