@@ -382,3 +382,40 @@ def test_a_signature_logo_shown_in_the_body_is_not_a_file(tmp_path):
     result = run_batch(inbox_with(tmp_path, mails), CAMPAIGN)
     assert sorted(f.path for f in result.files) == ["ds.eml/Y tế.xlsx", "hoi.eml"]
     assert files_of(result)["hoi.eml"].status == "ignored"
+
+
+def test_a_table_pasted_from_excel_into_outlook_is_read_as_a_list(tmp_path):
+    """Outlook's HTML for a pasted range: MsoNormal paragraphs in every cell, <o:p>, vertical merges."""
+    def cell(text: str, extra: str = "") -> str:
+        return (f'<td width=120 valign=top style="border:solid windowtext 1.0pt;padding:0in 5.4pt"{extra}>'
+                f'<p class=MsoNormal><span lang=VI style="font-size:12.0pt">{text}<o:p></o:p></span></p></td>')
+
+    rows = [cell("STT", " rowspan=2") + cell("Họ và tên", " rowspan=2") + cell("Năm sinh", " colspan=2")
+            + cell("Chức vụ, đơn vị công tác", " rowspan=2"),
+            cell("Nam") + cell("Nữ"),
+            cell("1") + cell("Vàng A Dình") + cell("1990") + cell("") + cell("Đoàn viên CĐ trường THCS"),
+            cell("2") + cell("Lò Thị Hoa") + cell("") + cell("1988") + cell("Giáo viên Trường Tiểu học Nậm Nhùn")]
+    html = ('<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style><!-- p.MsoNormal {margin:0in;} -->'
+            '</style></head><body lang=EN-US><div class=WordSection1><p class=MsoNormal>Kính gửi Ban CSPL&amp;QHLĐ,'
+            '<o:p></o:p></p><p class=MsoNormal>LĐLĐ huyện Nậm Nhùn gửi danh sách đề nghị khen thưởng:<o:p></o:p></p>'
+            '<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style="border-collapse:collapse">'
+            + "".join(f"<tr>{r}</tr>" for r in rows) + "</table><p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+            '<div id=divRplyFwdMsg><b>From:</b> Ban CSPL LĐLĐ tỉnh<br><b>Subject:</b> Mẫu - LĐLĐ huyện Sìn Hồ</div>'
+            "</div></body></html>")
+    raw = join_outlook_html("vanthu.namnhun@outlook.com", "Danh sách khen thưởng", when(18), html)
+    result = run_batch(inbox_with(tmp_path, {"outlook.eml": raw}), CAMPAIGN)
+    [entry] = result.files
+    assert (entry.status, entry.layout, entry.unit) == ("accepted", "mail-body", "nam-nhun")
+    assert [(n.name, n.row) for n in entry.individuals] == [("Vàng A Dình", 3), ("Lò Thị Hoa", 4)]
+
+
+def join_outlook_html(sender: str, subject: str, moment: dt.datetime, html: str) -> bytes:
+    from client_mails import b64, date, join, words
+
+    return join([b"From: " + sender.encode(), b"To: luonghaldld@gmail.com", b"Subject: " + words(subject),
+                 b"Date: " + date(moment), b"Message-ID: <SG2PR06MB3456@outlook.com>", b"MIME-Version: 1.0",
+                 b'Content-Type: multipart/alternative; boundary="_000_outlook_"', b"",
+                 b"--_000_outlook_", b'Content-Type: text/plain; charset="utf-8"', b"Content-Transfer-Encoding: base64",
+                 b"", b64("Kính gửi Ban (bảng trong phần HTML)".encode()), b"",
+                 b"--_000_outlook_", b'Content-Type: text/html; charset="utf-8"', b"Content-Transfer-Encoding: base64",
+                 b"", b64(html.encode()), b"", b"--_000_outlook_--"])
