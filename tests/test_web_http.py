@@ -393,3 +393,13 @@ def test_every_loopback_host_answers_its_own_name_only(folders, host, good, bad)
     c = create_app(settings_for(inbox, out, CAMPAIGN, None, host, 8765)).test_client()
     assert c.get("/", headers={"Host": f"{good}:8765"}).status_code == 200
     assert c.get("/", headers={"Host": f"{bad}:8765"}).status_code == 400
+
+
+@pytest.mark.parametrize("path, inbox_file", [
+    ("thư.eml/a.xlsx", "thư.eml"), ("hộp.mbox#3/a.xlsx", "hộp.mbox"), ("Hồ sơ.zip/Hồ sơ.eml/a.xlsx", "Hồ sơ.zip"),
+    ("m.eml/n.zip/o.xlsx", "m.eml"), ("x.7z/y/z.xlsx", "x.7z"), ("a.xlsx", "a.xlsx"),
+])
+def test_a_file_inside_a_mail_or_an_archive_belongs_to_the_outermost_inbox_file(path, inbox_file):
+    from thidua_batch.web.folders import inbox_file_of
+
+    assert inbox_file_of(path) == inbox_file

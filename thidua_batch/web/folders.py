@@ -105,9 +105,11 @@ def listing(root: Path) -> list[Path]:
 
 
 def inbox_file_of(display_path: str) -> str:
-    """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox"."""
+    """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox",
+    "Hồ sơ.zip/Hồ sơ.eml/a.xlsx" → "Hồ sơ.zip" (the outermost mail or archive)."""
     lower = display_path.lower()
-    for marker in (".eml/", ".mbox#"):
-        if marker in lower:
-            return display_path[:lower.index(marker) + len(marker.rstrip("/#"))]
-    return display_path
+    found = [(lower.index(m), m) for m in (".eml/", ".mbox#", ".zip/", ".7z/", ".rar/") if m in lower]
+    if not found:
+        return display_path
+    at, marker = min(found)
+    return display_path[:at + len(marker) - 1]
