@@ -3,14 +3,18 @@ server) in its own process, aiosmtpd (an SMTP server) in a thread; and mails sha
 units' Gmail and Outlook write them."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import datetime as dt
 import imaplib
+import os
+import shutil
 import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -77,6 +81,9 @@ class ImapServer:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(10)
+        if self.process.stdout:
+            self.process.stdout.close()
 
     @property
     def address(self) -> str:
@@ -133,12 +140,13 @@ class SmtpServer:
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)   # recipients answered 550
     drop: set[str] = field(default_factory=set)     # recipients whose message is taken, then the line cut
+    slow: float = 0.0                               # seconds before answering DATA (a server far away)
 
     @classmethod
     def start(cls, directory: Path, mode: str = "plain") -> "SmtpServer":
         port = free_port()
         server = cls.__new__(cls)
-        server.received, server.refuse, server.drop, server.port = [], set(), set(), port
+        server.received, server.refuse, server.drop, server.port, server.slow = [], set(), set(), port, 0.0
         kwargs = dict(hostname="127.0.0.1", port=port, auth_required=True, auth_require_tls=mode == "starttls",
                       authenticator=_authenticator, ready_timeout=10)
         if mode != "plain":
@@ -180,6 +188,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.server.slow:
+            await asyncio.sleep(self.server.slow)
         self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         if self.server.drop & set(envelope.rcpt_tos):   # stored, but the answer never reaches the client
             server.transport.close()
@@ -252,3 +262,75 @@ def outlook_message(sender: str, subject: str, when: dt.datetime, name: str, dat
             b"Content-Disposition: attachment; filename*=" + quoted.encode() + b"; size=" + str(len(data)).encode(),
             b"Content-Transfer-Encoding: base64", b"", _b64_lines(data), b"", b"--_004_outlook_--", b""]
     return b"\r\n".join(head + body)
+
+
+# ------------------------------------------------------------------ Dovecot, the server units' hosts run
+
+DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+
+
+@dataclass
+class DovecotServer(ImapServer):
+    """Dovecot 2.3 started from a config written here, as whoever runs the tests: as an ordinary user
+    every process runs as that user; as root (CI), the login processes run as the `dovenull` and
+    `dovecot` users the Debian package creates. Implicit TLS on `tls_port` with a self-signed
+    certificate the client checks (SSL_CERT_FILE); plain IMAP with STARTTLS on `port`."""
+
+    tls_port: int = 0
+    home: Path | None = None
+
+    @classmethod
+    def start(cls, directory: Path, tls: bool = True) -> "DovecotServer":
+        import grp   # POSIX only, like Dovecot itself: imported here so the module loads on Windows
+        import pwd
+
+        home = Path(tempfile.mkdtemp(prefix="thidua-dovecot-"))   # traversable by the login user, unlike tmp_path
+        os.chmod(home, 0o755)
+        cert, key = self_signed(home)
+        os.chmod(key, 0o644)
+        port, tls_port = free_port(), free_port()
+        root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
+        me = pwd.getpwuid(os.getuid()).pw_name
+        group = grp.getgrgid(os.getgid()).gr_name
+        internal, internal_group, login = ("dovecot", "dovecot", "dovenull") if root else (me, group, me)
+        for sub in ("run", "state", "mail"):
+            (home / sub).mkdir()
+        uid, gid = os.getuid(), os.getgid()
+        if root:   # Dovecot never gives mail to uid 0: the mail belongs to the `dovecot` user
+            uid, gid = pwd.getpwnam(internal).pw_uid, grp.getgrnam(internal_group).gr_gid
+            os.chown(home / "mail", uid, gid)
+        (home / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n", "utf-8")
+        config = home / "dovecot.conf"
+        config.write_text("\n".join([
+            f"base_dir = {home}/run", f"state_dir = {home}/state", f"log_path = {home}/dovecot.log",
+            "protocols = imap", "listen = 127.0.0.1", "ssl = yes", f"ssl_cert = <{cert}", f"ssl_key = <{key}",
+            f"default_internal_user = {internal}", f"default_internal_group = {internal_group}",
+            f"default_login_user = {login}", "auth_mechanisms = plain login", "disable_plaintext_auth = no",
+            "first_valid_uid = 0", f"mail_location = maildir:{home}/mail/%u",
+            "service imap-login {", "  chroot =", f"  inet_listener imap {{\n    port = {port}\n  }}",
+            f"  inet_listener imaps {{\n    port = {tls_port}\n  }}", "}",
+            "service anvil {", "  chroot =", "}",
+            "service stats {", f"  unix_listener stats-writer {{\n    user = {internal}\n  }}", "}",
+            "passdb {", "  driver = passwd-file", f"  args = scheme=PLAIN username_format=%u {home}/passwd", "}",
+            "userdb {", "  driver = static", f"  args = uid={uid} gid={gid} home={home}/mail/%u", "}",
+            ""]), "utf-8")
+        process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        try:
+            _wait_for_port(tls_port, process)
+            _wait_for_port(port, process)
+        except BaseException:
+            log = (home / "dovecot.log").read_text("utf-8", "replace") if (home / "dovecot.log").exists() else ""
+            process.kill()
+            shutil.rmtree(home, ignore_errors=True)
+            raise RuntimeError(f"dovecot did not start: {log[-2000:]}") from None
+        return cls(port, process, cert, tls_port, home)
+
+    def stop(self) -> None:
+        super().stop()
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+    @property
+    def tls_address(self) -> str:
+        return f"127.0.0.1:{self.tls_port}"

@@ -93,9 +93,10 @@ def test_fetch_saves_exactly_the_mails_with_attachments_whole_and_leaves_the_ser
                     "--since", "01/12/2020")
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
-    saved = sorted(p.name for p in inbox.iterdir())
+    saved = sorted(p.name for p in inbox.glob("*.eml"))
     assert all(NAME.match(n) for n in saved), saved
-    by_bytes = {p.read_bytes(): p.name for p in inbox.iterdir()}
+    assert sorted(p.name for p in inbox.iterdir()) == sorted(saved + [".thidua-mail-fetch.json"])
+    by_bytes = {p.read_bytes(): p.name for p in inbox.glob("*.eml")}
     assert set(by_bytes) == {mails["two-files"], mails["outlook"], mails["no-message-id"]}   # byte-identical
     assert by_bytes[mails["two-files"]].startswith("2020-12-15_0920_ldld.tamduong@gmail.com_")
     assert by_bytes[mails["outlook"]].startswith("2020-12-14_1100_congdoanyte.laichau@outlook.com_")
@@ -106,12 +107,17 @@ def test_fetch_saves_exactly_the_mails_with_attachments_whole_and_leaves_the_ser
     again = invoke("mail", "fetch", "--imap", imap.address, "--plain", "--user", USER, "--out", inbox,
                    "--since", "01/12/2020")
     assert again.exit_code == 0, again.output
-    assert "lưu mới 0" in again.output and again.output.count("đã lưu từ lần trước") == 3
-    assert sorted(p.name for p in inbox.iterdir()) == saved
+    assert "lưu mới 0, bỏ qua 0" in again.output   # every UID remembered: nothing asked for again
+    assert sorted(p.name for p in inbox.glob("*.eml")) == saved
+    (inbox / ".thidua-mail-fetch.json").unlink()      # forgotten: recognised by Message-ID and size, not rewritten
+    third = invoke("mail", "fetch", "--imap", imap.address, "--plain", "--user", USER, "--out", inbox,
+                   "--since", "01/12/2020")
+    assert "lưu mới 0" in third.output and third.output.count("đã lưu từ lần trước") == 3, third.output
+    assert sorted(p.name for p in inbox.glob("*.eml")) == saved
     assert imap.state() == before
 
     # The batch reads the saved mails: attachments with Vietnamese names, from Gmail and Outlook.
-    report = json.loads(invoke("check", *sorted(inbox.iterdir()), "--json").output)
+    report = json.loads(invoke("check", *sorted(inbox.glob("*.eml")), "--json").output)
     paths = {f["path"].rsplit("/", 1)[-1]: f for f in report["files"]}
     assert paths["LĐLĐ Tam Đường - đề nghị khen thưởng.xlsx"]["unit"] == "tam-duong"
     assert paths["Danh sách khen thưởng CĐN Y tế.xlsx"]["unit"] == "cdn-y-te"

@@ -110,8 +110,23 @@ def test_upload_is_saved_under_its_own_name_never_overwriting_and_checked_at_onc
     assert "Liên đoàn Lao động huyện Nậm Nhùn" in c.get("/").get_data(as_text=True)
 
 
+def test_a_zipped_dossier_is_taken_and_read_member_by_member(folders):
+    import zipfile
+
+    inbox, out = folders
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Danh sách.xlsx", (SAMPLES / "Nam Nhun de nghi khen thuong nam 2020.xlsx").read_bytes())
+    response = upload(client(inbox, out), "Hồ sơ Nậm Nhùn.zip", buffer.getvalue())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<b>Danh sách.xlsx</b>: Đọc được" in page, page
+    assert "Liên đoàn Lao động huyện Nậm Nhùn" in page
+    assert [p.name for p in inbox.iterdir()] == ["Hồ sơ Nậm Nhùn.zip"]
+
+
 @pytest.mark.parametrize("name, data, words", [
     ("bang-tinh.xlsx", b"<html><script>alert(1)</script></html>", "không phải"),
+    ("ho-so.zip", b"PK\x03\x04 cut short", "giải nén"),
     ("trang.html", b"<html></html>", "Không nhận tệp đuôi “.html”"),
     ("thu.eml", b"<html><body>not a mail</body></html>", "không phải thư điện tử"),
     ("CON.xlsx", b"PK", "Tên tệp không dùng được"),
@@ -378,3 +393,13 @@ def test_every_loopback_host_answers_its_own_name_only(folders, host, good, bad)
     c = create_app(settings_for(inbox, out, CAMPAIGN, None, host, 8765)).test_client()
     assert c.get("/", headers={"Host": f"{good}:8765"}).status_code == 200
     assert c.get("/", headers={"Host": f"{bad}:8765"}).status_code == 400
+
+
+@pytest.mark.parametrize("path, inbox_file", [
+    ("thư.eml/a.xlsx", "thư.eml"), ("hộp.mbox#3/a.xlsx", "hộp.mbox"), ("Hồ sơ.zip/Hồ sơ.eml/a.xlsx", "Hồ sơ.zip"),
+    ("m.eml/n.zip/o.xlsx", "m.eml"), ("x.7z/y/z.xlsx", "x.7z"), ("a.xlsx", "a.xlsx"),
+])
+def test_a_file_inside_a_mail_or_an_archive_belongs_to_the_outermost_inbox_file(path, inbox_file):
+    from thidua_batch.web.folders import inbox_file_of
+
+    assert inbox_file_of(path) == inbox_file

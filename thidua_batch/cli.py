@@ -561,9 +561,11 @@ def mail_fetch(host: str, user: str, out_dir: Path, since_text: str | None, fold
             def progress(done: int, total: int) -> None:
                 bar.length = total
                 bar.update(done - bar.pos)
-            report = _mail_call(lambda: fetch(server, user, password, out_dir, since, folder, campaign.tz, progress))
+            report = _mail_call(lambda: fetch(server, user, password, out_dir, since, folder, campaign.tz, progress,
+                                                  campaign))
     else:
-        report = _mail_call(lambda: fetch(server, user, password, out_dir, since, folder, campaign.tz))
+        report = _mail_call(lambda: fetch(server, user, password, out_dir, since, folder, campaign.tz,
+                                          campaign=campaign))
     for item in report.saved:
         click.echo(f"Đã lưu {out_dir / item.name}  ({item.sender}: {item.subject})")
     for item in report.skipped:

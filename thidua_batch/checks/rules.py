@@ -15,7 +15,7 @@ from ..config.campaign import Campaign
 from ..intake.values import show_value
 from ..model.findings import Finding, Severity
 from . import duplicates
-from ..model.results import ACCEPTED, COLLECTIVE, INDIVIDUAL, OWN, TEMPLATE, WORD, FileResult, Nomination
+from ..model.results import ACCEPTED, COLLECTIVE, INDIVIDUAL, MAIL_BODY, OWN, TEMPLATE, WORD, FileResult, Nomination
 
 Rule = Callable[[FileResult, Campaign], Iterator[Finding]]
 
@@ -80,7 +80,7 @@ def attribute(file: FileResult, campaign: Campaign) -> str | None:
 
 
 def _unit_from_evidence(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
-    if file.layout not in (OWN, WORD):
+    if file.layout not in (OWN, WORD, MAIL_BODY):
         return   # no list, or a template without its Đơn vị sheet: sheet-missing says it
     file.unit = attribute(file, campaign)
     if file.unit is None:
@@ -92,9 +92,9 @@ def _unit_from_evidence(file: FileResult, campaign: Campaign) -> Iterator[Findin
 
 
 def layout_own(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
-    if file.layout not in (OWN, WORD):
+    if file.layout not in (OWN, WORD, MAIL_BODY):
         return
-    where = "bảng trong văn bản Word" if file.layout == WORD else "bảng tính tự lập"
+    where = {WORD: "bảng trong văn bản Word", MAIL_BODY: "bảng dán trong nội dung thư"}.get(file.layout, "bảng tính tự lập")
     yield Finding("layout-own",
                   f"Danh sách gửi dưới dạng {where}, không theo mẫu; công cụ đã đọc được "
                   f"{len(file.collectives)} tập thể, {len(file.individuals)} cá nhân. Mẫu có các mục danh sách này "

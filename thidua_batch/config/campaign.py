@@ -267,6 +267,10 @@ def _validate(data: dict, locate: _Locator) -> None:
         for key in ("collectives", "individuals"):
             if unit[key] < 0:
                 raise locate.fail("units", key, f"chỉ tiêu không được âm (đang là {unit[key]})", i)
+        for address in unit.get("emails", []):
+            problem = email_problem(address)
+            if problem:
+                raise locate.fail("units", "emails", problem, i)
     if not -12 <= data["utc_offset_hours"] <= 14:
         raise locate.fail("", "utc_offset_hours", "múi giờ phải trong khoảng -12 đến 14 (Việt Nam: 7)")
     checks = data["checks"]
@@ -286,6 +290,25 @@ def _validate(data: dict, locate: _Locator) -> None:
     for key in ("base_salary", "round_up_to", "coefficient_collective", "coefficient_individual"):
         if award[key] < 0:
             raise locate.fail("award", key, "không được âm")
+
+
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+_SEPARATORS = re.compile(r"[;,\s]+")
+
+
+def email_problem(address: str) -> str:
+    """Why an entry of a unit's `emails` is not one mail address ("" when it is): a reply must reach every
+    address, so "a@x; b@x" in one entry is refused rather than cut to its first address."""
+    text = address.strip()
+    if any(sep in text for sep in (";", ",")) or len(text.split()) > 1:
+        parts = [f'"{a.strip(" <>")}"' for a in _SEPARATORS.split(text) if a.strip(" <>")]
+        return f"“{address}” có nhiều địa chỉ trong một mục: mỗi địa chỉ một mục, ví dụ emails = [{', '.join(parts)}]"
+    if not _ADDRESS.match(text) or ".." in text:
+        return f"“{address}” không phải địa chỉ thư điện tử hợp lệ (dạng ten@mien.vn)"
+    return ""
 
 
 def _check_table(table: dict, name: str, locate: _Locator, index: int | None) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..config.campaign import Campaign
 from ..model.findings import SEVERITY_WORDS, Finding, Severity
-from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, IGNORED, LAYOUT_WORDS, OWN, REASON_WORDS,
+from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, IGNORED, LAYOUT_WORDS, MAIL_BODY, OWN, REASON_WORDS,
                              REJECTED, STATUS_WORDS, SUPERSEDED, WORD, BatchResult, FileResult, Nomination, UnitResult)
 from .board import UnitIndex, counts_phrase, missing_papers
 from .draft_context import FileLine, FindingRow, LetterInfo
@@ -42,7 +42,7 @@ def _file_line(file: FileResult, campaign: Campaign) -> FileLine:
     status = _FILE_STATUS.get(file.status) or FILE_STATUS_WORDS.get(file.status, file.status)
     if file.status == REJECTED and file.reason in REASON_WORDS:
         status = f"không dùng được: {REASON_WORDS[file.reason]} (xem mục 3)"
-    if file.status == ACCEPTED and file.layout in (OWN, WORD):
+    if file.status == ACCEPTED and file.layout in (OWN, WORD, MAIL_BODY):
         status += f" ({LAYOUT_WORDS[file.layout].lower()}; lần sau đề nghị dùng mẫu)"
     return FileLine(name=doc_text(file.path), received=received, status=status)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..common.library_words import library_detail
 from ..model.results import MailInfo
-from .mailfiles import MAIL_SUFFIXES, MailNote, read_mail
+from .mailfiles import CONTAINER_SUFFIXES, FETCH_STATE_NAME, Expansion, MailNote, read_container
 from .reader import WORKBOOK_SUFFIXES
 from .word_lists import WORD_SUFFIXES
 
@@ -27,6 +27,7 @@ class Source:
     data: bytes
     received_at: dt.datetime | None  # the mail date, else the file's modification time (aware)
     mail: MailInfo | None = None     # the mail it came attached to
+    refusal: str = ""                # why it cannot be read, known already (an archive that does not open)
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,8 @@ def skip_reason(path: Path) -> str | None:
         return "Tệp khóa tạm của Excel/Word (bắt đầu bằng “~$”), không phải hồ sơ."
     if name.startswith(".") or any(p.startswith(".") for p in path.parts[:-1]):
         return "Tệp hoặc thư mục ẩn."
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES + WORD_SUFFIXES + MAIL_SUFFIXES:
-        return (f"Không phải bảng tính Excel, văn bản Word hay tệp thư (đuôi “{path.suffix or 'không có'}”), "
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES + WORD_SUFFIXES + CONTAINER_SUFFIXES:
+        return (f"Không phải bảng tính Excel, văn bản Word, tệp thư hay tệp nén (đuôi “{path.suffix or 'không có'}”), "
                 "không đọc.")
     return None
 
@@ -80,15 +81,17 @@ def file_time(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
 
 
-def scan(inbox: Path) -> Iterator[Source | Skipped]:
+def scan(inbox: Path, context: Expansion | None = None) -> Iterator[Source | Skipped]:
     for path in walk(inbox):
+        if path.name == FETCH_STATE_NAME:   # what `mail fetch` remembers, not a file of the inbox
+            continue
         rel = display_path(path, inbox)
         reason = skip_reason(path.relative_to(inbox))
         if reason:
             yield Skipped(rel, reason, _sha256(path), _lock_or_hidden(path.relative_to(inbox)))
             continue
-        if path.suffix.lower() in MAIL_SUFFIXES:
-            yield from mail_sources(path, rel)
+        if path.suffix.lower() in CONTAINER_SUFFIXES:   # mails and archives: their files (mailfiles.expand)
+            yield from mail_sources(path, rel, context)
         else:
             yield Source(rel, path.read_bytes(), file_time(path))
 
@@ -98,12 +101,14 @@ def is_list_name(name: str) -> bool:
     return not name.startswith("~$") and Path(name).suffix.lower() in WORKBOOK_SUFFIXES + WORD_SUFFIXES
 
 
-def mail_sources(path: Path, rel: str) -> Iterator[Source | Skipped]:
+def mail_sources(path: Path, rel: str, context: Expansion | None = None) -> Iterator[Source | Skipped]:
+    """The files in a mail or an archive of the inbox (mailfiles.expand)."""
     try:
-        for item in read_mail(path, rel, is_list_name):
+        for item in read_container(path, rel, is_list_name, context or Expansion()):
             if isinstance(item, MailNote):
-                yield Skipped(item.path, item.reason, item.sha256, mail=item.info)
+                yield Skipped(item.path, item.reason, item.sha256, lock_or_hidden=item.own, mail=item.info)
             else:
-                yield Source(item.path, item.data, item.info.date or file_time(path), item.info)
+                when = item.info.date if item.info and item.info.date else file_time(path)
+                yield Source(item.path, item.data, when, item.info, item.refusal)
     except Exception as exc:   # a broken mail file is listed, and the batch goes on
-        yield Skipped(rel, f"Không đọc được tệp thư: {library_detail(exc)}.", _sha256(path))
+        yield Skipped(rel, f"Không đọc được tệp thư hoặc tệp nén: {library_detail(exc)}.", _sha256(path))

@@ -107,6 +107,7 @@ def template_body(campaign: Campaign, unit: Unit) -> str:
         "1. Điền tệp đính kèm theo hướng dẫn ở trang đầu của tệp; giữ nguyên tên các trang và các cột.",
         "2. Lưu dạng Excel (.xlsx), không cần đổi tên tệp.",
         f"3. Trả lời thư này (hoặc gửi tới {campaign.contact_email}), đính kèm tệp đã điền và hồ sơ kèm theo.",
+        "   Đính kèm chính tệp Excel (nén .zip cũng được), không gửi đường dẫn Google Drive hay Google Trang tính.",
         "",
         "Trân trọng,",
         _signature(campaign),

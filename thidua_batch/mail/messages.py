@@ -50,15 +50,15 @@ class Draft:
 
 def build(draft: Draft, sender: str, now: dt.datetime) -> Message:
     message = MIMEMultipart() if draft.attachments else _text(draft.body)
-    message["From"] = _address(sender)
+    message["From"] = _addresses((sender,), "From")
     if draft.to:
-        message["To"] = ", ".join(_address(a) for a in draft.to)
+        message["To"] = _addresses(draft.to, "To")
     message["Subject"] = Header(draft.subject, "utf-8", header_name="Subject")
     message["Date"] = email.utils.format_datetime(now)
     message["Message-ID"] = email.utils.make_msgid(domain=_domain(sender))
     if draft.in_reply_to:
         message["In-Reply-To"] = draft.in_reply_to
-        message["References"] = draft.references or draft.in_reply_to
+        message["References"] = _fold_words(draft.references or draft.in_reply_to)
     message[UNSENT] = "1"
     if draft.attachments:
         message.attach(_text(draft.body))
@@ -79,19 +79,65 @@ def _address(text: str) -> str:
     return email.utils.formataddr((name, address), charset="utf-8") if address else text
 
 
+def _addresses(texts, name: str) -> Header:
+    """Addresses as a header the generator folds within 78 columns whatever the length of the names:
+    a Vietnamese display name as several RFC 2047 words, each address on its own."""
+    header = Header(header_name=name)
+    for number, text in enumerate(texts):
+        shown, address = email.utils.parseaddr(text)
+        end = "," if number < len(texts) - 1 else ""
+        if not address:
+            header.append(text + end, "utf-8" if not text.isascii() else "us-ascii")
+        elif shown and not shown.isascii():
+            header.append(shown, "utf-8")
+            header.append(f"<{address}>{end}", "us-ascii")
+        else:
+            header.append(email.utils.formataddr((shown, address)) + end, "us-ascii")
+    return header
+
+
+def _fold_words(text: str, width: int = 76) -> str:
+    """A header of space-separated words (Message-IDs) folded before WIDTH columns."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\r\n ".join(lines + [line])
+
+
+def _parameter(key: str, value: str) -> str:
+    """KEY for a non-ASCII VALUE both ways clients read it, folded: RFC 2047 words in the quoted value
+    (Gmail's way, Outlook reads it), then RFC 2231 continuations (KEY*0*=, KEY*1*=, …)."""
+    words = Header(value, "utf-8").encode(linesep="\r\n", maxlinelen=76)
+    quoted = urllib.parse.quote(value, safe="")
+    tokens = re.findall(r"%[0-9A-F]{2}|.", quoted)
+    pieces, piece = [], ""
+    for token in tokens:
+        if len(piece) + len(token) > 60:
+            pieces.append(piece)
+            piece = ""
+        piece += token
+    pieces.append(piece)
+    sections = ";\r\n ".join(f"{key}*{n}*={'utf-8' + chr(39) * 2 if n == 0 else ''}{text}"
+                                for n, text in enumerate(pieces))
+    return f'{key}="{words}";\r\n {sections}'
+
+
 def _part(attachment: Attachment) -> MIMEBase:
     """Named the way Gmail names its own (an RFC 2047 word in `name` and `filename`, which Outlook
     and Thunderbird read too), with the standard RFC 2231 `filename*` that newer clients prefer."""
     kind = _KNOWN_TYPES.get(Path(attachment.name).suffix.lower()) or \
         mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
     maintype, subtype = kind.split("/", 1)
-    words = Header(attachment.name, "utf-8").encode(maxlinelen=10_000)   # one word list, unfolded
-    standard = "utf-8''" + urllib.parse.quote(attachment.name, safe="")
     part = MIMEBase(maintype, subtype)
     part.set_payload(attachment.data)
     encoders.encode_base64(part)
-    part.replace_header("Content-Type", f'{kind}; name="{words}"')
-    part["Content-Disposition"] = f'attachment; filename="{words}"; filename*={standard}'
+    words = Header(attachment.name, "utf-8").encode(linesep="\r\n", maxlinelen=76)
+    part.replace_header("Content-Type", f'{kind};\r\n name="{words}"')
+    part["Content-Disposition"] = "attachment;\r\n " + _parameter("filename", attachment.name)
     return part
 
 

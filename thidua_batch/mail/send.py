@@ -12,8 +12,10 @@ import datetime as dt
 import email
 import email.policy
 import email.utils
+import json
 import os
 import smtplib
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +72,7 @@ def read_draft(path: Path) -> Outgoing:
 
 
 def _without_unsent(raw: bytes) -> bytes:
-    """The same bytes, less the X-Unsent header line (and its folded continuation, if any)."""
+    """The same bytes, less the X-Unsent and Bcc header lines (and their folded continuations)."""
     newline = b"\r\n" if b"\r\n\r\n" in raw else b"\n"
     end = raw.find(newline * 2)
     if end < 0:
@@ -80,7 +82,7 @@ def _without_unsent(raw: bytes) -> bytes:
     for line in head.splitlines(keepends=True):
         if dropping and line[:1] in (b" ", b"\t"):
             continue
-        dropping = line.lower().startswith(UNSENT.lower().encode() + b":")
+        dropping = line.lower().startswith((UNSENT.lower().encode() + b":", b"bcc:"))
         if not dropping:
             kept.append(line)
     return b"".join(kept) + rest
@@ -89,8 +91,79 @@ def _without_unsent(raw: bytes) -> bytes:
 def send_drafts(folder: Path, server: Server | None, user: str, password: Callable[[], str] | None,
                 dry_run: bool = False, now: Callable[[], dt.datetime] | None = None) -> SendReport:
     """Send every draft of FOLDER. `password` is asked for only when something is to be sent.
-    Raises MailError when the server cannot be reached or refuses the login: nothing was sent."""
+    Raises MailError when the server cannot be reached or refuses the login (nothing was sent), or
+    when another `mail send` works on FOLDER (its lock file is there)."""
     folder = Path(folder)
+    if dry_run:
+        return _send_drafts(folder, server, user, password, dry_run, now)
+    with folder_lock(folder):
+        return _send_drafts(folder, server, user, password, dry_run, now)
+
+
+LOCK = ".thidua-gui.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path):
+    """One `mail send` at a time on a folder: a lock file created exclusively (O_EXCL works the same on
+    Windows and POSIX), holding who took it; removed at the end. A lock left by a process that no
+    longer runs on this computer is taken over; any other lock stops this run with a message."""
+    path = Path(folder) / LOCK
+    stamp = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                        "since": dt.datetime.now().isoformat(timespec="seconds")})
+    for attempt in (1, 2):
+        try:
+            handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            holder = _lock_holder(path)
+            if attempt == 1 and holder is not None and holder.get("host") == socket.gethostname() \
+                    and not _running(holder.get("pid")):
+                path.unlink(missing_ok=True)   # left by a run that ended abruptly: taken over
+                continue
+            since = holder.get("since", "?") if holder else "?"
+            raise MailError(f"Một lệnh “mail send” khác đang gửi thư trong thư mục {folder} (từ {since}, tệp khóa "
+                            f"{path.name}): không gửi gì để không thư nào bị gửi hai lần. Chờ lệnh kia xong rồi chạy "
+                            f"lại; nếu chắc chắn không còn lệnh nào đang gửi, xóa tệp {path} rồi chạy lại.") from None
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(stamp)
+        break
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _lock_holder(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _running(pid: object) -> bool:
+    """Whether a process of this computer runs with that id (Windows: OpenProcess; POSIX: signal 0)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if os.name == "nt":
+        import ctypes
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)   # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        ctypes.windll.kernel32.CloseHandle(handle)
+        return code.value == 259   # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _send_drafts(folder: Path, server: Server | None, user: str, password, dry_run: bool, now) -> SendReport:
     report, ready = SendReport(), []
     sent_ids = _sent_message_ids(folder / SENT_DIR)
     for path in drafts_in(folder):
@@ -150,7 +223,7 @@ def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, r
                                       for o in ready[number:]]
                     return
             try:
-                answer = _send_one(smtp, out)
+                answer, refused = _send_one(smtp, out)
             except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
                 _marker(out.path).unlink(missing_ok=True)   # refused before acceptance: certainly not sent
                 report.failed.append(Outcome(out.path, out.recipients, out.subject, _refusal(exc)))
@@ -162,8 +235,14 @@ def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, r
                 _quit(smtp)
                 smtp = None
                 continue
-            note = _file_sent(out, answer, now())
-            report.sent.append(Outcome(out.path, out.recipients, out.subject, answer + note))
+            accepted = tuple(r for r in out.recipients if r not in refused)
+            rest = _draft_for(out, tuple(refused)) if refused else None
+            note = _file_sent(out, answer, now(), accepted)
+            report.sent.append(Outcome(out.path, accepted, out.subject, answer + note))
+            if rest is not None:
+                report.failed.append(Outcome(rest, tuple(refused), out.subject, (
+                    "máy chủ từ chối người nhận " + ", ".join(f"{a} ({c} {t})" for a, (c, t) in refused.items())
+                    + f"; đã gửi cho {', '.join(accepted)}; thư nháp cho người bị từ chối vẫn ở thư mục: {rest.name}")))
     finally:
         _quit(smtp)
 
@@ -204,7 +283,7 @@ def _connect(server: Server, user: str, password: str) -> smtplib.SMTP:
     return smtp
 
 
-def _send_one(smtp: smtplib.SMTP, out: Outgoing) -> str:
+def _send_one(smtp: smtplib.SMTP, out: Outgoing) -> tuple[str, dict[str, tuple[int, str]]]:
     """MAIL, RCPT, DATA by hand, to keep the server's final answer (its queue id) for da_gui/."""
     write_text(_marker(out.path), f"Bắt đầu gửi tới: {', '.join(out.recipients)}\n")
     smtp.ehlo_or_helo_if_needed()
@@ -212,11 +291,11 @@ def _send_one(smtp: smtplib.SMTP, out: Outgoing) -> str:
     if code != 250:
         smtp.rset()
         raise smtplib.SMTPSenderRefused(code, text, out.sender)
-    refused = {}
+    refused: dict[str, tuple[int, str]] = {}
     for recipient in out.recipients:
         code, text = smtp.rcpt(recipient)
         if code not in (250, 251):
-            refused[recipient] = (code, text)
+            refused[recipient] = (code, text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text))
     if len(refused) == len(out.recipients):
         smtp.rset()
         raise smtplib.SMTPRecipientsRefused(refused)
@@ -226,12 +305,23 @@ def _send_one(smtp: smtplib.SMTP, out: Outgoing) -> str:
         raise smtplib.SMTPDataError(code, text)
     answer = f"{code} {text.decode('utf-8', 'replace')}"
     if refused:
-        answer += "; bị từ chối: " + ", ".join(f"{a} ({c} {t.decode('utf-8', 'replace')})"
-                                               for a, (c, t) in refused.items())
-    return answer
+        answer += "; bị từ chối: " + ", ".join(f"{a} ({c} {t})" for a, (c, t) in refused.items())
+    return answer, refused
 
 
-def _file_sent(out: Outgoing, answer: str, when: dt.datetime) -> str:
+def _draft_for(out: Outgoing, recipients: tuple[str, ...]) -> Path:
+    """A draft like OUT for RECIPIENTS alone, with a Message-ID of its own (the sent one is in da_gui/)."""
+    message = email.message_from_bytes(out.path.read_bytes(), policy=email.policy.compat32)
+    for key in ("To", "Cc", "Bcc", "Message-ID"):
+        del message[key]
+    message["To"] = ", ".join(recipients)
+    message["Message-ID"] = email.utils.make_msgid(domain=out.sender.rpartition("@")[2] or "thidua-batch.local")
+    target = _free_name(out.path.parent, f"{out.path.stem}-nguoi-nhan-con-lai{out.path.suffix}")
+    write_bytes(target, message.as_bytes(policy=email.policy.compat32.clone(linesep="\r\n")))
+    return target
+
+
+def _file_sent(out: Outgoing, answer: str, when: dt.datetime, accepted: tuple[str, ...] | None = None) -> str:
     """Move the sent draft into da_gui/ with the server's answer. A draft that cannot be moved (open in
     Outlook, read-only) leaves a copy of what was sent in da_gui/ instead: its Message-ID there is what
     keeps it from being sent again. If not even that can be written, the marker stays, which also keeps
@@ -243,7 +333,7 @@ def _file_sent(out: Outgoing, answer: str, when: dt.datetime) -> str:
         sent.mkdir(exist_ok=True)
         target = _free_name(sent, out.path.name)
         write_text(target.with_suffix(".ket-qua.txt"),
-                   f"Gửi lúc: {when:%d/%m/%Y %H:%M:%S}\nNgười nhận: {', '.join(out.recipients)}\n"
+                   f"Gửi lúc: {when:%d/%m/%Y %H:%M:%S}\nNgười nhận: {', '.join(accepted or out.recipients)}\n"
                    f"Tiêu đề: {out.subject}\nMáy chủ trả lời: {answer}\n")
     except (OSError, OutputBlocked):
         return kept

@@ -18,6 +18,7 @@ class Severity(str, Enum):
 CODES: dict[str, Severity] = {
     "file-unreadable": Severity.ERROR,
     "file-ignored": Severity.INFO,
+    "file-link": Severity.ERROR,
     "sheet-missing": Severity.ERROR,
     "column-missing": Severity.ERROR,
     "unit-unknown": Severity.ERROR,
@@ -56,6 +57,7 @@ CODES: dict[str, Severity] = {
 CODE_WORDS: dict[str, str] = {
     "file-unreadable": "Tệp không mở được",
     "file-ignored": "Tệp bỏ qua",
+    "file-link": "Gửi đường dẫn, chưa gửi tệp",
     "sheet-missing": "Thiếu trang",
     "column-missing": "Thiếu cột",
     "unit-unknown": "Không rõ đơn vị",

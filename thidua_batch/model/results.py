@@ -21,6 +21,7 @@ MISSING, UNUSABLE, HAS_ERRORS = "missing", "unusable", "has-errors"
 OVER_QUOTA, UNDER_QUOTA, OK = "over-quota", "under-quota", "ok"
 # How a list was laid out (report.json files[].layout).
 TEMPLATE, OWN, WORD = "template", "own", "word"
+MAIL_BODY = "mail-body"   # a table pasted into a mail's body (mail.md)
 
 STATUS_WORDS = {
     MISSING: "Chưa gửi hồ sơ",
@@ -39,8 +40,10 @@ REASON_WORDS = {
     "unit-unknown": "không xác định được đơn vị",
     "unit-mismatch": "tên đơn vị khác với đơn vị của mẫu",
     "unit-superseded": "đã có tệp mới hơn của đơn vị",
+    "file-link": "gửi đường dẫn, chưa gửi tệp",
 }
-LAYOUT_WORDS = {TEMPLATE: "Theo mẫu", OWN: "Bảng tính tự lập (không theo mẫu)", WORD: "Bảng trong văn bản Word"}
+LAYOUT_WORDS = {TEMPLATE: "Theo mẫu", OWN: "Bảng tính tự lập (không theo mẫu)", WORD: "Bảng trong văn bản Word",
+                MAIL_BODY: "Bảng dán trong nội dung thư"}
 
 
 @dataclass(frozen=True)

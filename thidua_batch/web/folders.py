@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from ..common.filenames import fit_name, is_device_name
 
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".eml", ".mbox", ".docx", ".doc")
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".eml", ".mbox", ".docx", ".doc", ".zip", ".7z", ".rar")
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _SAVE_LOCK = threading.Lock()
 
@@ -118,9 +118,11 @@ def inbox_missing(inbox: Path) -> str | None:
 
 
 def inbox_file_of(display_path: str) -> str:
-    """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox"."""
+    """The inbox file a result path lives in: "thư.eml/a.xlsx" → "thư.eml", "hộp.mbox#3/a.xlsx" → "hộp.mbox",
+    "Hồ sơ.zip/Hồ sơ.eml/a.xlsx" → "Hồ sơ.zip" (the outermost mail or archive)."""
     lower = display_path.lower()
-    for marker in (".eml/", ".mbox#"):
-        if marker in lower:
-            return display_path[:lower.index(marker) + len(marker.rstrip("/#"))]
-    return display_path
+    found = [(lower.index(m), m) for m in (".eml/", ".mbox#", ".zip/", ".7z/", ".rar/") if m in lower]
+    if not found:
+        return display_path
+    at, marker = min(found)
+    return display_path[:at + len(marker) - 1]

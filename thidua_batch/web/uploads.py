@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..batch import check_paths
 from ..config.campaign import Campaign
+from ..intake.archives import ARCHIVE_SUFFIXES, ArchiveUnusable, open_archive
 from ..intake.mailfiles import MAIL_SUFFIXES
 from ..intake.safety import inspect_document_bytes, inspect_workbook_bytes
 from ..intake.word_lists import WORD_SUFFIXES
@@ -58,7 +59,7 @@ def receive(name: str, data: bytes, inbox: Path, campaign: Campaign) -> Upload:
     suffix = Path(safe).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         upload.refused = (f"Không nhận tệp đuôi “{suffix}”: chỉ nhận bảng tính Excel (.xlsx .xlsm .xls .ods), "
-                          "văn bản Word (.docx .doc) và thư đã lưu (.eml .mbox).")
+                          "văn bản Word (.docx .doc), thư đã lưu (.eml .mbox) và tệp nén (.zip .7z .rar).")
         return upload
     limit = campaign.limits.max_file_bytes
     if len(data) > limit:
@@ -76,6 +77,12 @@ def receive(name: str, data: bytes, inbox: Path, campaign: Campaign) -> Upload:
 def _problem(data: bytes, suffix: str, campaign: Campaign) -> str:
     if suffix in MAIL_SUFFIXES:
         return _mail_problem(data, suffix)
+    if suffix in ARCHIVE_SUFFIXES:   # opened in memory now, as `run` will: a broken or locked one is refused
+        try:
+            open_archive(data, "tệp" + suffix, campaign.limits)
+        except ArchiveUnusable as exc:
+            return str(exc)
+        return ""
     inspect = inspect_document_bytes if suffix in WORD_SUFFIXES else inspect_workbook_bytes
     rejection = inspect(data, suffix, campaign.limits)
     return rejection.message if rejection else ""
