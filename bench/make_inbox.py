@@ -29,13 +29,23 @@ from thidua_batch.config.unit_template import write_template  # noqa: E402
 VN = dt.timezone(dt.timedelta(hours=7))
 KINDS = ("Trường Tiểu học", "Trường Trung học cơ sở", "Trạm Y tế xã", "Ủy ban nhân dân xã", "Chi cục Thuế",
          "Kho bạc Nhà nước", "Bệnh viện Đa khoa", "Phòng Giáo dục và Đào tạo")
-# Second given names that make every generated person distinct (name and year of birth).
+# Given names appended to every generated person (see given_names).
 _GIVEN = ("An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương", "Khánh",
           "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Ngọc", "Nhung", "Phong", "Phương", "Quang",
           "Quân", "Sơn", "Tâm", "Thảo", "Thắng", "Thủy", "Trang", "Trung", "Tú", "Tuấn", "Vân", "Việt", "Xuân",
           "Yến", "Đức")
 MISTAKES = ("over-quota", "bad-gender", "missing-position", "low-vote", "no-minutes", "nfd", "text-dates",
             "late", "abbreviated")
+
+
+def given_names(person: int) -> str:
+    """Given names that differ for every person number below 40**4 (2.56 million): three words in
+    base 40, and a fourth once the three are used up, so no two people of 10,000 units (about
+    60,000 people) share a name and the duplicate checks measure the tool, not the generator."""
+    words = [_GIVEN[(person // len(_GIVEN) ** k) % len(_GIVEN)] for k in range(3)]
+    if person >= len(_GIVEN) ** 3:
+        words.append(_GIVEN[(person // len(_GIVEN) ** 3) % len(_GIVEN)])
+    return " ".join(words)
 
 
 def unit_table(n: int) -> list[dict]:
@@ -88,8 +98,7 @@ def _make(job: tuple[int, str, str, str]) -> None:
     for k in range(unit.individuals + extra):
         person = i * 10 + k
         cell = f"{name_col}{first_row + k}"
-        filler.set_cell(cn, cell, f"{filler.ws(cn)[cell].value} {_GIVEN[person % len(_GIVEN)]}"
-                                  f" {_GIVEN[(person // len(_GIVEN)) % len(_GIVEN)]}")
+        filler.set_cell(cn, cell, f"{filler.ws(cn)[cell].value} {given_names(person)}")
     if mistake == "bad-gender":
         filler.set_cell(cn, f"{filler.column_of(cn, 'Giới tính')}{first_row}", "X")
     elif mistake == "missing-position":

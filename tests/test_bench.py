@@ -22,3 +22,10 @@ def test_generated_inbox_reads_with_only_the_planted_mistakes(tmp_path):
     # one unit in five makes a mistake: unit 5 types Giới tính "X", unit 10 leaves a Chức vụ empty
     assert errors == {("invalid-value", "cdcs-0005"), ("required-missing", "cdcs-0010")}
     assert [f.code for f in result.findings if not f.is_error] == []
+
+
+def test_generated_names_do_not_repeat_within_ten_thousand_units():
+    from make_inbox import given_names
+
+    people = range(10, 10_001 * 10 + 10)   # person = unit * 10 + k, as the generator numbers them
+    assert len({given_names(p) for p in people}) == len(people)
