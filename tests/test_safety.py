@@ -97,12 +97,14 @@ def test_each_check_runs_in_bounded_time_and_memory(kind):
 
 
 def test_bombs_are_rejected_from_the_directory_without_inflating(monkeypatch):
-    import thidua_batch.intake.safety as safety
+    import thidua_batch.intake.safety.xmlscan as xmlscan
+    import thidua_batch.intake.safety.zipped as zipped
 
     def no_inflating(*_args, **_kwargs):
         raise AssertionError("inflated a member of a zip bomb")
 
-    monkeypatch.setattr(safety, "_inflate", no_inflating)
+    monkeypatch.setattr(zipped, "inflate", no_inflating)
+    monkeypatch.setattr(xmlscan, "inflate", no_inflating)
     for kind in ("ratio-bomb-xlsx", "declared-size-bomb-xlsx", "many-members-xlsx",
                  "overlapping-members-xlsx", "million-rows-xlsx"):
         assert inspect_workbook_bytes(hostile_bytes(kind), ".xlsx").reason == EXPECTED_REASON[kind]
@@ -281,9 +283,9 @@ def test_a_big_stored_member_within_ratio_passes():
 
 
 def test_doctype_split_across_inflate_chunks_is_found():
-    import thidua_batch.intake.safety as safety
+    import thidua_batch.intake.safety.zipped as safety
 
-    filler = b"<!-- " + os.urandom(safety._CHUNK // 2).hex().encode()[:-9] + b" -->"  # does not compress
+    filler = b"<!-- " + os.urandom(safety.CHUNK // 2).hex().encode()[:-9] + b" -->"  # does not compress
     sheet = b'<?xml version="1.0"?>' + filler + b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet/>'
     data = rezip(base_xlsx(), replace={"xl/worksheets/sheet1.xml": sheet})
     assert inspect_workbook_bytes(data, ".xlsx").reason == "dtd"

@@ -161,14 +161,15 @@ _SCHEMA: dict[str, dict[str, object]] = {
     "signer": {"on_behalf": _STR, "title": _STR, "name": _STR},
     "documents": {"can_cu": _STRS, "noi_nhan": _STRS},
     "limits": {"max_file_mb": _NUM, "max_uncompressed_mb": _NUM, "max_ratio": _NUM, "max_members": _INT,
-               "max_sheet_mb": _NUM},
+               "max_sheet_mb": _NUM, "max_cells": _INT, "max_reader_mb": _NUM, "max_read_seconds": _NUM},
     "units": {"id": _STR, "name": _STR, "type": _STR, "collectives": _INT, "individuals": _INT,
               "aliases": _STRS, "emails": _STRS},
 }
 _OPTIONAL = {("units", "aliases"), ("units", "emails"), ("", "limits"), ("", "mail_from"), ("", "board"),
              ("", "resubmit_days"), ("checks", "quorum_severity"), *(("board", k) for k in Board.__dataclass_fields__),
              *(("limits", k) for k in (
-    "max_file_mb", "max_uncompressed_mb", "max_ratio", "max_members", "max_sheet_mb"))}
+    "max_file_mb", "max_uncompressed_mb", "max_ratio", "max_members", "max_sheet_mb", "max_cells", "max_reader_mb",
+    "max_read_seconds"))}
 _TYPE_WORDS = {_STR: "chuỗi chữ", _INT: "số nguyên", _NUM: "số", _DATE: "ngày (YYYY-MM-DD)",
                _BOOL: "true/false", _STRS: "danh sách chuỗi chữ", dict: "bảng", list: "danh sách bảng"}
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -366,4 +367,7 @@ def _limits(table: dict) -> Limits:
         max_ratio=float(table.get("max_ratio", default.max_ratio)),
         max_members=int(table.get("max_members", default.max_members)),
         max_sheet_xml_bytes=int(table.get("max_sheet_mb", default.max_sheet_xml_bytes / mb) * mb),
+        max_cells=int(table.get("max_cells", default.max_cells)),
+        max_reader_bytes=int(table.get("max_reader_mb", default.max_reader_bytes / mb) * mb),
+        max_read_seconds=float(table.get("max_read_seconds", default.max_read_seconds)),
     )

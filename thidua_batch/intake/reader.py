@@ -2,7 +2,8 @@
 
 Values come from python-calamine (fast; .xlsx, .xlsm, .xls, .ods; cached formula values,
 macros never run). What calamine cannot tell — a formula cell with no cached value, an
-error cell such as #NAME? — is read from the sheet XML of .xlsx/.xlsm.
+error cell such as #NAME?, hidden rows — the safety pass found in the sheet XML of .xlsx/.xlsm
+while checking it (intake/safety/sheets.py): no sheet is inflated again here.
 Sheets, headers and labels are found by their text, never by position.
 """
 from __future__ import annotations
@@ -11,12 +12,9 @@ import datetime as dt
 import hashlib
 import io
 import posixpath
-import re
-import zipfile
 from functools import lru_cache
 
 import python_calamine
-from defusedxml import ElementTree as SafeET
 
 from ..common.library_words import library_detail
 from ..common.text import clean, label_key, label_key_ascii
@@ -28,7 +26,7 @@ from ..model.findings import Finding
 from ..model.results import COLLECTIVE, INDIVIDUAL, OWN, TEMPLATE, FileResult
 from .grid import Grid, Merge
 from .lists import CellReading, add_tables, column_missing
-from .safety import Limits, inspect_workbook_bytes
+from .safety import Limits, SheetFacts, inspect_workbook
 from .tables import read_table
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -62,18 +60,18 @@ def _reraise_unless_calamine_failure(exc: BaseException) -> None:
 class _Book:
     """An open workbook: sheet names, sheet values, and the cells calamine cannot describe."""
 
-    def __init__(self, data: bytes, path: str, workbook: python_calamine.CalamineWorkbook):
-        self.data, self.path, self.workbook = data, path, workbook
+    def __init__(self, data: bytes, path: str, workbook: python_calamine.CalamineWorkbook,
+                 facts: dict[str, SheetFacts]):
+        self.data, self.path, self.workbook, self.facts = data, path, workbook, facts
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.hidden_sheets = {m.name for m in workbook.sheets_metadata if m.visible != _VISIBLE}
-        self._formula_parts: dict[str, str] | None = None
 
     @classmethod
     def open(cls, data: bytes, path: str, limits: Limits) -> "_Book":
         # Hostile or broken bytes are refused before any parser sees them.
-        rejection = inspect_workbook_bytes(data, posixpath.splitext(path)[1], limits)
-        if rejection is not None:
-            raise Unreadable(rejection.message)
+        inspection = inspect_workbook(data, posixpath.splitext(path)[1], limits)
+        if inspection.rejection is not None:
+            raise Unreadable(inspection.rejection.message)
         try:
             workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except python_calamine.PasswordError:
@@ -84,7 +82,7 @@ class _Book:
             raise Unreadable("Không mở được tệp như một bảng tính Excel (tệp hỏng, bị cắt cụt hoặc không phải "
                              "tệp Excel thật). Đề nghị đơn vị mở tệp bằng Excel, lưu lại dạng .xlsx và gửi lại. "
                              f"(Chi tiết: {library_detail(exc)}.)") from None
-        return cls(data, path, workbook)
+        return cls(data, path, workbook, inspection.sheets)
 
     def sheet(self, name: str, nrows: int | None = None, *, details: bool = True) -> Grid:
         """A sheet's values from A1; with `details`, its merged areas, hidden rows and formula cells."""
@@ -123,57 +121,15 @@ class _Book:
         return rows
 
     def sheet_facts(self, sheet_name: str) -> tuple[dict[str, str | None], frozenset[int], frozenset[int]]:
-        """From an .xlsx/.xlsm sheet's XML, what calamine cannot tell: the cells holding a formula
-        without cached value (None) or an error value (its text, "#NAME?"), the hidden rows and the
-        hidden columns (0-based). Nothing for other formats."""
-        if not self.data.startswith(b"PK"):
+        """What calamine cannot tell, as the safety pass found it in the sheet's XML (.xlsx/.xlsm):
+        the cells holding a formula without cached value (None) or an error value (its text,
+        "#NAME?"), the hidden rows and the hidden columns (0-based). Nothing for other formats."""
+        facts = self.facts.get(sheet_name)
+        if facts is None:
             return {}, frozenset(), frozenset()
-        try:
-            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
-                part = self._sheet_parts(zf).get(sheet_name)
-                if part is None:
-                    return {}, frozenset(), frozenset()
-                xml = zf.read(part)
-        except (zipfile.BadZipFile, KeyError, OSError, SafeET.ParseError):
-            return {}, frozenset(), frozenset()
-        formulas = _scan_formula_cells(xml) if any(m in xml for m in _FORMULA_MARKERS) else {}
-        if b'hidden="1"' not in xml:
-            return formulas, frozenset(), frozenset()
-        rows = frozenset(int(n) - 1 for n in _HIDDEN_ROW.findall(xml))
-        cols = frozenset(c - 1 for low, high in _HIDDEN_COLS.findall(xml) for c in range(int(low), int(high) + 1)
-                         if c <= 16384)
-        return formulas, rows, cols
-
-    def _sheet_parts(self, zf: zipfile.ZipFile) -> dict[str, str]:
-        if self._formula_parts is None:
-            self._formula_parts = {}
-            try:
-                book = SafeET.fromstring(zf.read("xl/workbook.xml"))
-                rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            except KeyError:
-                return {}
-            targets = {r.get("Id"): r.get("Target") for r in rels}
-            for sheet in book.iter():
-                if sheet.tag.endswith("}sheet"):
-                    rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-                    target = targets.get(rid)
-                    if target:
-                        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                            posixpath.join("xl", target))
-                        self._formula_parts[sheet.get("name")] = part
-        return self._formula_parts
+        return facts.formulas, facts.hidden_rows, facts.hidden_cols
 
 
-# A formula element or an error cell (with or without a namespace prefix); the "<formula1>"
-# of data validations does not count. Plain substring tests: far cheaper than a regex here.
-_FORMULA_MARKERS = (b"<f>", b"<f ", b":f>", b":f ", b't="e"')
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_ATTR_R = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_ATTR_T_ERROR = re.compile(rb'\bt="e"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="1")[^>]*?\br="(\d+)"')
-_HIDDEN_COLS = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="1")[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
 _VISIBLE = python_calamine.SheetVisibleEnum.Visible
 
 
@@ -183,21 +139,6 @@ def _merges(sheet) -> list[Merge]:
     except Exception:  # noqa: BLE001 - a format without merge information: none known
         return []
     return [Merge(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges or ()]
-
-
-def _scan_formula_cells(xml: bytes) -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
-    for match in _CELL.finditer(xml):
-        attrs, body = match.group(1), match.group(2) or b""
-        cell_ref = _ATTR_R.search(attrs)
-        if not cell_ref:
-            continue
-        value = _VALUE.search(body)
-        if _ATTR_T_ERROR.search(attrs):
-            found[cell_ref.group(1).decode()] = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-        elif _FORMULA.search(body) and (value is None or not value.group(1).strip()):
-            found[cell_ref.group(1).decode()] = None
-    return found
 
 
 def _sheet_key_matches(name: str, wanted: str) -> bool:
