@@ -161,17 +161,23 @@ def template(out_dir: Path, unit_id: str | None, all_units: bool, campaign_path:
         click.echo(f"Đã ghi {path}")
 
 
+jobs_option = click.option(
+    "--jobs", "jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Số tiến trình đọc tệp song song (mặc định: số lõi của máy; 1: đọc ngay trong chương trình, để dò lỗi).")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="TỆP...", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@jobs_option
 @campaign_option
-def check(files: tuple[Path, ...], as_json: bool, campaign_path: Path | None) -> None:
+def check(files: tuple[Path, ...], as_json: bool, jobs: int | None, campaign_path: Path | None) -> None:
     """Kiểm tra từng tệp Excel của đơn vị, in các lỗi theo trang và ô."""
     campaign = _campaign(campaign_path)
-    absent = [str(f) for f in files if not f.is_file()]
+    absent = [str(f) for f in files if not (f.exists() or f.is_symlink()) or f.is_dir()]
     if absent:
         raise Stop("Không tìm thấy tệp: " + ", ".join(absent))
-    results = batch.check_paths(files, campaign)
+    results = batch.check_paths(files, campaign, jobs=jobs)
     if as_json:
         click.echo(dumps({"files": [file_entry(r, campaign) for r in results],
                           "findings": [f.to_dict() for r in results for f in r.findings]}), nl=False)
@@ -203,9 +209,10 @@ def _print_file(result: FileResult, campaign: Campaign) -> None:
 @click.option("--timings", "show_timings", is_flag=True, help="In thời gian của từng bước (tìm, đọc, kiểm tra, "
               "tổng hợp, ghi) để biết thời gian dùng vào đâu.")
 @register_option
+@jobs_option
 @campaign_option
 def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, show_timings: bool,
-        register_path: Path, campaign_path: Path | None) -> None:
+        register_path: Path, jobs: int | None, campaign_path: Path | None) -> None:
     """Đọc mọi tệp trong thư mục INBOX, kiểm tra, tổng hợp và ghi kết quả vào --out."""
     from .documents.drafts import WordTemplateError
     from .documents.outputs import check_output_templates, write_outputs
@@ -223,7 +230,7 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
         _open_register(register_path, create=False).close()
     started = time.monotonic()
     timings = Timings()
-    result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings, register=register_path)
+    result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings, register=register_path, jobs=jobs)
     write_outputs(result, out_dir, templates_dir, timings)
     if as_json:
         click.echo(dumps(to_report(result)), nl=False)
@@ -235,15 +242,15 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
 
 
 def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool, timings: Timings,
-                       register: Path | None = None) -> BatchResult:
+                       register: Path | None = None, jobs: int | None = None) -> BatchResult:
     if quiet or not sys.stderr.isatty():
-        return batch.run_batch(inbox, campaign, timings=timings, register=register)
+        return batch.run_batch(inbox, campaign, timings=timings, register=register, jobs=jobs)
     total = sum(1 for _ in walk(inbox))
     if total < 20:
-        return batch.run_batch(inbox, campaign, timings=timings, register=register)
+        return batch.run_batch(inbox, campaign, timings=timings, register=register, jobs=jobs)
     with click.progressbar(length=total, label="Đang đọc hồ sơ", file=sys.stderr) as bar:
         return batch.run_batch(inbox, campaign, progress=lambda _path: bar.update(1), timings=timings,
-                               register=register)
+                               register=register, jobs=jobs)
 
 
 def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:

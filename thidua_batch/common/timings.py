@@ -5,7 +5,7 @@ import contextlib
 import time
 from collections.abc import Iterator
 
-PHASE_WORDS = {"discover": "tìm tệp", "read": "đọc", "check": "kiểm tra", "merge": "tổng hợp", "history": "tra sổ khen thưởng",
+PHASE_WORDS = {"discover": "tìm tệp", "read": "đọc và kiểm tra", "check": "kiểm tra", "merge": "tổng hợp", "history": "tra sổ khen thưởng",
                "write json": "ghi report.json", "write xlsx": "ghi bảng tổng hợp", "write docx": "ghi văn bản Word"}
 
 
