@@ -72,7 +72,14 @@ def _walk(inbox: Path) -> Iterator[Path | Skipped]:
             yield _folder_skipped(problems.pop(), inbox)
         here = Path(root)
         for name in sorted(dirs):
-            if (here / name).is_symlink():
+            try:
+                linked = (here / name).is_symlink()
+            except OSError as exc:   # a path too long to even look at
+                dirs.remove(name)
+                yield Skipped(display_path(here / name, inbox) + "/", f"Không đọc được thư mục này: "
+                              f"{from_os_error(exc).reason}", lock_or_hidden=True)
+                continue
+            if linked:
                 dirs.remove(name)
                 yield Skipped(display_path(here / name, inbox) + "/", _LINKED_FOLDER, lock_or_hidden=True)
         dirs.sort()
