@@ -1,20 +1,24 @@
 """What the pages show, computed from the folders on each request (web.md: the page reads the
-folder, not a cache that can go stale). The batch result is kept only while the inbox is exactly
-the same files (names, sizes, times), so a file added from outside shows on the next request."""
+folder, not a cache that can go stale). Each file's reading is kept by (path, size, modification
+time) and the batch result while the inbox is exactly the same files, so a file added or changed
+from outside shows on the next request and costs only that file's reading (and the merge)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..batch import run_batch
+from ..batch import ignored, merge_files, read_items, reading_pool, run_batch
 from ..config.campaign import Campaign
 from ..documents.consolidated import FILE_NAME as CONSOLIDATED
 from ..documents.drafts import DECISION_FILE, FEEDBACK_DIR, SUBMISSION_FILE
 from ..documents.outputs import REPORT
+from ..intake.inbox import Skipped, Source, scan
+from ..intake.workers import Readers
 from ..model.findings import Finding
 from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK,
                              OVER_QUOTA, UNDER_QUOTA, UNUSABLE, BatchResult, FileResult, Nomination, UnitResult)
@@ -77,21 +81,87 @@ class Outputs:
 
 
 class Live:
-    """The batch result of the inbox as it is now; recomputed when any file changed."""
+    """The batch result of the inbox as it is now. Each file read is kept under its path, size and
+    modification time; only new or changed files are read again, by reading workers kept open.
+    The merge marks the results it is given (superseded, in the decision, past awards), so it
+    is given fresh copies and the kept readings stay as read."""
 
-    def __init__(self) -> None:
+    def __init__(self, jobs: int | None = None) -> None:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._result: BatchResult | None = None
+        self._jobs = jobs
+        self._campaign: Campaign | None = None
+        self._readers: Readers | None = None
+        self._read: dict[tuple, FileResult] = {}
 
     def result(self, inbox: Path, campaign: Campaign, register: Path | None) -> BatchResult:
         key = (_fingerprint(inbox), _stamp(register) if register else None, id(campaign))
         with self._lock:
             if key != self._key or self._result is None:
-                self._result = run_batch(inbox, campaign, register=register) if inbox.is_dir() else \
-                    _nothing_received(campaign)
+                self._result = merge_files(self._files(inbox, campaign), campaign, register=register) \
+                    if inbox.is_dir() else _nothing_received(campaign)
                 self._key = key
             return self._result
+
+    def _files(self, inbox: Path, campaign: Campaign) -> list[FileResult]:
+        if campaign is not self._campaign:
+            self.close()
+            self._campaign, self._read = campaign, {}
+        items = list(scan(inbox, campaign.limits))
+        keys = [_item_key(item) for item in items]
+        files: list[FileResult | None] = [_fresh(self._read[k]) if k in self._read else None for k in keys]
+        todo = [i for i, f in enumerate(files) if f is None]
+        if todo:
+            if self._readers is None and any(isinstance(items[i], Source) for i in todo):
+                self._readers = reading_pool(campaign, self._jobs)
+            fresh = read_items([items[i] for i in todo], campaign, readers=self._readers) \
+                if self._readers is not None else [ignored(items[i], campaign) for i in todo]
+            for i, result in zip(todo, fresh):
+                self._read[keys[i]] = result
+                files[i] = _fresh(result)
+        gone = set(self._read) - set(keys)
+        for k in gone:
+            del self._read[k]
+        return files
+
+    def close(self) -> None:
+        if self._readers is not None:
+            self._readers.close()
+            self._readers = None
+
+
+def _fresh(file: FileResult) -> FileResult:
+    """A copy for one merge: what the merge and the history look-up change (the file's status, its
+    findings list, each nomination's decision and past awards) is copied; cells and findings,
+    which nothing after reading changes, are shared."""
+    fresh = _shallow(file)
+    fresh.collectives = [_fresh_nomination(n) for n in file.collectives]
+    fresh.individuals = [_fresh_nomination(n) for n in file.individuals]
+    fresh.findings = list(file.findings)
+    return fresh
+
+
+def _fresh_nomination(nomination: Nomination) -> Nomination:
+    fresh = _shallow(nomination)
+    fresh.past_awards = list(nomination.past_awards)
+    return fresh
+
+
+def _shallow(obj):
+    fresh = object.__new__(type(obj))
+    fresh.__dict__.update(obj.__dict__)
+    return fresh
+
+
+def _item_key(item: Source | Skipped) -> tuple:
+    """What a reading depends on: the file's path, size and modification time; for bytes that came
+    inside a mail, the bytes themselves."""
+    if isinstance(item, Skipped):
+        return ("skipped", item.path, item.reason, item.sha256, item.unreadable, item.mail)
+    if item.file is not None:
+        return ("file", item.path, *_stamp(item.file), item.received_at)
+    return ("data", item.path, hashlib.sha256(item.data or b"").digest(), item.received_at, item.mail)
 
 
 def _nothing_received(campaign: Campaign) -> BatchResult:
