@@ -452,3 +452,12 @@ def test_property_never_crashes_and_converts_to_nfc(text):
         assert result.before == text
         assert result.after == nfc(result.after)
         assert result.encoding in ("TCVN3", "VNI")
+
+
+def test_the_legacy_check_of_a_text_seen_before_is_not_redone():
+    from thidua_batch.intake import legacy
+
+    text = unicode_to_tcvn3("Nguyễn Văn Thắng, xã Bản Giang")
+    first = legacy.detect_and_convert(text)
+    before = legacy._converted.cache_info().hits
+    assert legacy.detect_and_convert(text) is first and legacy._converted.cache_info().hits == before + 1

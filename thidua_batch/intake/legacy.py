@@ -37,6 +37,8 @@ Decisions, for whoever reads this later:
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -493,6 +495,12 @@ def detect_and_convert(text: str) -> Conversion | None:
     """The Unicode reading of a cell typed in TCVN3 or VNI; None for Unicode or ASCII text."""
     if not isinstance(text, str) or not _may_be_legacy(text):
         return None
+    return _converted(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _converted(text: str) -> Conversion | None:
+    """Cached: the same names, places and positions come back in file after file."""
     normal = _nfc(text)
     readings = [r for r in (_read_as(normal, "TCVN3"), _read_as(normal, "VNI")) if r is not None]
     if not readings:

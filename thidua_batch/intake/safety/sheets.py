@@ -9,11 +9,11 @@ not make calamine build anything), from A1, since the reader asks calamine for t
 from __future__ import annotations
 
 import codecs
+import html
 import posixpath
 import re
 from dataclasses import dataclass, field
 
-from defusedxml import ElementTree as SafeET
 
 NO_CELLS: dict[str, str | None] = {}
 
@@ -38,6 +38,7 @@ class SheetFacts:
 # -- a sheet's XML, fed in chunks ---------------------------------------------------------
 
 _WORKSHEET_ROOT = re.compile(rb"<(?:[\w.-]+:)?worksheet[\s>/]")
+_PART = 1024 * 1024   # bytes held before a part is looked at: a big sheet is never held whole
 
 
 class _Stream:
@@ -61,6 +62,9 @@ class _Stream:
         if self._decoder is not None:
             chunk = self._decoder.decode(chunk).encode("utf-8")
         buffer = self._pending + chunk if self._pending else chunk
+        if len(buffer) < _PART:   # a sheet of usual size is looked at once, on close
+            self._pending = buffer
+            return
         cut = self._cut(buffer)
         if cut > 0:
             self._part(buffer[:cut])
@@ -122,7 +126,7 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="1")[^>]*?\br="(\d+)"')
 _HIDDEN_COLS = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="1")[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
 # Any reference past column ZZ or row 999: only then is the exact extent worth working out.
-_FAR_REF = re.compile(rb'\br="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})')
+_FAR_REF = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})')   # a literal start: a fast scan
 _NEAR = (999, 702)
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
 _REF = re.compile(rb'\br="([A-Z]*)([0-9]*)"')
@@ -183,8 +187,10 @@ class WorksheetStream(_Stream):
 
 
 def _all_referenced(xml: bytes) -> bool:
-    elements = (xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b":c ") + xml.count(b":c>")
-                + xml.count(b"<row") + xml.count(b":row"))
+    """Every row and cell has its reference (prefixed element names are rare: walked instead)."""
+    if b":c" in xml or b":row" in xml:
+        return False
+    elements = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<row")
     return xml.count(b' r="') >= elements
 
 
@@ -210,24 +216,35 @@ def _formula_cells(xml: bytes) -> dict[str, str | None]:
     return found
 
 
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def _attributes(raw: bytes) -> dict[str, str]:
+    """Attribute name (without its prefix: r:id → id) → unescaped value."""
+    return {name.decode("utf-8", "replace").rsplit(":", 1)[-1]:
+            html.unescape((double if double else single).decode("utf-8", "replace"))
+            for name, double, single in _ATTR.findall(raw)}
+
+
 def sheet_parts(workbook_xml: bytes | None, rels_xml: bytes | None) -> dict[str, str]:
-    """Sheet name → its zip member, from xl/workbook.xml and its relationships."""
+    """Sheet name → its zip member, from xl/workbook.xml and its relationships (both already
+    checked for DTDs: plain attribute reading is enough)."""
     if not workbook_xml or not rels_xml:
         return {}
-    try:
-        book = SafeET.fromstring(workbook_xml)
-        rels = SafeET.fromstring(rels_xml)
-    except Exception:  # noqa: BLE001 - calamine will say what is wrong with the workbook
-        return {}
-    targets = {r.get("Id"): r.get("Target") for r in rels}
+    targets = {}
+    for match in _RELATIONSHIP.finditer(rels_xml):
+        attrs = _attributes(match.group(1))
+        if "Id" in attrs and "Target" in attrs:
+            targets[attrs["Id"]] = attrs["Target"]
     parts = {}
-    for sheet in book.iter():
-        if sheet.tag.endswith("}sheet"):
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid)
-            if target and sheet.get("name") is not None:
-                parts[sheet.get("name")] = (target.lstrip("/") if target.startswith("/")
-                                            else posixpath.normpath(posixpath.join("xl", target)))
+    for match in _SHEET.finditer(workbook_xml):
+        attrs = _attributes(match.group(1))
+        target = targets.get(attrs.get("id", ""))
+        if target and "name" in attrs:
+            parts[attrs["name"]] = (target.lstrip("/") if target.startswith("/")
+                                    else posixpath.normpath(posixpath.join("xl", target)))
     return parts
 
 
