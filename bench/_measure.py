@@ -50,4 +50,5 @@ if __name__ == "__main__":
     mode, work = sys.argv[1], Path(sys.argv[2])
     result = {"floor": floor, "naive": naive, "ours": ours}[mode](work)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(result, ensure_ascii=False))

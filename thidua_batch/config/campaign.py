@@ -358,7 +358,7 @@ def _build(data: dict, source: str) -> Campaign:
 
 
 def _limits(table: dict) -> Limits:
-    """Limits on what an input file may make the reader do (safety.py), in MB for people."""
+    """Limits on what an input file may make the reader do (intake/safety, intake/workers), in MB for people."""
     mb = 1024 * 1024
     default = Limits()
     return Limits(
