@@ -132,25 +132,20 @@ class Live:
 
 
 def _fresh(file: FileResult) -> FileResult:
-    """A copy for one merge: what the merge and the history look-up change (the file's status, its
-    findings list, each nomination's decision and past awards) is copied; cells and findings,
-    which nothing after reading changes, are shared."""
-    fresh = _shallow(file)
-    fresh.collectives = [_fresh_nomination(n) for n in file.collectives]
-    fresh.individuals = [_fresh_nomination(n) for n in file.individuals]
-    fresh.findings = list(file.findings)
+    """A copy for one merge. The merge, the duplicate checks and the history look-up mark what
+    they are given (a file's status and findings; a nomination's decision, reasons, duplicates,
+    past awards), so every list and dict of the file and of its nominations is copied one level
+    deep; cells, findings and the rest, which nothing after reading changes, are shared."""
+    fresh = _copy(file)
+    fresh.collectives = [_copy(n) for n in file.collectives]
+    fresh.individuals = [_copy(n) for n in file.individuals]
     return fresh
 
 
-def _fresh_nomination(nomination: Nomination) -> Nomination:
-    fresh = _shallow(nomination)
-    fresh.past_awards = list(nomination.past_awards)
-    return fresh
-
-
-def _shallow(obj):
+def _copy(obj):
     fresh = object.__new__(type(obj))
-    fresh.__dict__.update(obj.__dict__)
+    fresh.__dict__.update({k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+                           for k, v in obj.__dict__.items()})
     return fresh
 
 
