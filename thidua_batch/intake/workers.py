@@ -155,9 +155,17 @@ class Readers(Generic[Item, Result]):
         depth = 2 * size
         while pending or flight:
             pool = self._pool_of(size)
-            while pending and len(flight) < depth:
-                index = pending.pop()
-                flight[pool.submit(_run, items[index])] = index
+            try:
+                while pending and len(flight) < depth:
+                    flight[pool.submit(_run, items[pending[-1]])] = pending[-1]
+                    pending.pop()
+            except BrokenProcessPool:   # a worker died between two looks: its file is among those in flight
+                suspects = list(flight.values())
+                flight.clear()
+                self._discard()
+                for index in sorted(suspects):
+                    yield index, self._alone(items[index])
+                continue
             done, _ = wait(flight, timeout=self.time_limit, return_when=FIRST_COMPLETED)
             suspects: list[int] = []
             if not done:   # nothing finished in time: a file is stuck, which one is not known
