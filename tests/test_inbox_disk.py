@@ -62,7 +62,7 @@ def test_a_file_that_vanishes_before_it_is_read_is_listed(tmp_path, campaign):
     gone = shutil.copy(kept, inbox / "sin-ho.xlsx")
     lock = inbox / "~$sin-ho.xlsx"
     lock.write_bytes(b"\x0bExcel lock")
-    items = list(scan(inbox, campaign.limits))   # listed ...
+    items = list(scan(inbox, limits=campaign.limits))   # listed ...
     os.unlink(gone)                              # ... then removed (Excel, OneDrive, the tool's own temporary file)
     lock.unlink()
     assert [entry_ for entry_ in entry(lock, lock.name, Path(lock.name))][0].reason.startswith("Tệp đã bị xoá")

@@ -18,6 +18,7 @@ from ..documents.consolidated import FILE_NAME as CONSOLIDATED
 from ..documents.drafts import DECISION_FILE, FEEDBACK_DIR, SUBMISSION_FILE
 from ..documents.outputs import REPORT
 from ..intake.inbox import Skipped, Source, scan
+from ..intake.mailfiles import Expansion
 from ..intake.workers import Readers
 from ..model.findings import Finding
 from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK,
@@ -108,7 +109,7 @@ class Live:
         if campaign is not self._campaign:
             self.close()
             self._campaign, self._read = campaign, {}
-        items = list(scan(inbox, campaign.limits))
+        items = list(scan(inbox, Expansion.of(campaign), campaign.limits))
         keys = [_item_key(item) for item in items]
         files: list[FileResult | None] = [_fresh(self._read[k]) if k in self._read else None for k in keys]
         todo = [i for i, f in enumerate(files) if f is None]
