@@ -441,7 +441,7 @@ def test_real_libreoffice_timeout(doc_file):
 # Speed
 
 
-def test_a_typical_docx_reads_in_milliseconds(tmp_path):
+def test_a_typical_docx_table_is_read_whole(tmp_path):
     doc = Document()
     doc.add_paragraph("LĐLĐ HUYỆN PHONG THỔ")
     table = doc.add_table(rows=62, cols=8)
@@ -452,10 +452,6 @@ def test_a_typical_docx_reads_in_milliseconds(tmp_path):
     buffer = io.BytesIO()
     doc.save(buffer)
     data = buffer.getvalue()
-    read_word(data, "ds.docx", Limits())
-    started = time.perf_counter()
-    for _ in range(20):
-        document = read_word(data, "ds.docx", Limits())
-    elapsed = (time.perf_counter() - started) / 20
+    document = read_word(data, "ds.docx", Limits())   # its speed is measured in bench/read_template.py
     assert len(document.grids[0].rows) == 62
-    assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms"  # a few ms in practice; generous for slow CI
+    assert document.grids[0].rows[61][7] == "Ô 61-7"
