@@ -379,3 +379,23 @@ def test_consolidated_workbook_prints_on_a4_landscape(tmp_path, inbox):
     pages = [p for p in pages if p.strip()]
     assert pages and all(re.match(r"\s*(STT|Chỉ tiêu|Tỷ lệ)", p) for p in pages), [p[:80] for p in pages]
     assert not any("SHA-256" in p for p in pages)
+
+
+# ---------------------------------------------------------------- dates
+
+def test_quota_under_asks_for_additions_only_while_the_deadline_is_ahead(tmp_path, inbox):
+    put(filled(tmp_path, CAMPAIGN, "tam-duong", individuals=2), inbox, "td.xlsx", at(15))
+    before, after = tmp_path / "before", tmp_path / "after"
+    run(inbox, before, now=BEFORE_DEADLINE)
+    run(inbox, after, now=AFTER_DEADLINE)
+    early, late = letter(before, "tam-duong"), letter(after, "tam-duong")
+    assert "Đơn vị đề nghị 02 cá nhân, ít hơn chỉ tiêu 04 cá nhân." in early
+    assert "có thể bổ sung chậm nhất ngày 20/12/2020" in early
+    assert "Đơn vị đề nghị 02 cá nhân, ít hơn chỉ tiêu 04 cá nhân. Hạn gửi hồ sơ (20/12/2020) đã qua" in late
+    for out in (before, after):   # no paper asks for something by an unnamed or past date
+        for text in (letter(out, "tam-duong"), *(str(r["Nội dung, cách sửa"]) for r in
+                                                 workbook_rows(out, "Lỗi - cảnh báo"))):
+            assert "trước hạn" not in text
+    assert "bổ sung chậm nhất" not in late
+    missing = [r["Nội dung, cách sửa"] for r in workbook_rows(after, "Lỗi - cảnh báo") if r["Loại"] == "Đơn vị chưa gửi"]
+    assert missing and all(m.endswith("Hạn gửi hồ sơ (20/12/2020) đã qua.") for m in missing)
