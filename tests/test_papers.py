@@ -399,3 +399,24 @@ def test_quota_under_asks_for_additions_only_while_the_deadline_is_ahead(tmp_pat
     assert "bổ sung chậm nhất" not in late
     missing = [r["Nội dung, cách sửa"] for r in workbook_rows(after, "Lỗi - cảnh báo") if r["Loại"] == "Đơn vị chưa gửi"]
     assert missing and all(m.endswith("Hạn gửi hồ sơ (20/12/2020) đã qua.") for m in missing)
+
+
+def test_every_date_line_follows_the_run_not_the_deadline(tmp_path, inbox):
+    """A run in January for a December deadline: the drafts to be signed leave the day blank in the
+    run's month and year; the letter, which goes out with the run, carries the run's date, and its
+    due date comes after it."""
+    f = filled(tmp_path, CAMPAIGN, "tam-duong", individuals=3)
+    f.set_field("Có biên bản họp xét", "Không")
+    put(f, inbox, "td.xlsx", at(15))
+    out = tmp_path / "out"
+    run(inbox, out, now=dt.datetime(2021, 1, 5, 9, 0, tzinfo=VN))
+    sub = blocks(out / "du_thao_to_trinh.docx")
+    decision = blocks(out / "du_thao_quyet_dinh_khen_thuong.docx")
+    body = blocks(out / "phan_hoi" / "tam-duong.docx")
+    assert sub[1].endswith("Lai Châu, ngày      tháng 01 năm 2021")
+    assert decision[1].endswith("Lai Châu, ngày      tháng 01 năm 2021")
+    assert any("(Kèm theo Quyết định số      /QĐ-LĐLĐ ngày …/01/2021" in line for line in decision)
+    assert body[1].endswith("Lai Châu, ngày 05 tháng 01 năm 2021")
+    assert "chậm nhất ngày 08/01/2021" in "\n".join(body)
+    for paper in (sub, decision, body):
+        assert not any("tháng 12 năm 2020" in line for line in paper[:3])

@@ -115,11 +115,15 @@ def common_parts(result: BatchResult) -> dict[str, object]:
         standards_number=doc_text(c.standards.number), standards_date=short_date(c.standards.date),
         standards_title=doc_text(c.standards.title),
     )
-    # The decision follows the units' deadline: same month and year; the day is the clerk's.
-    month, year = c.deadline.month, c.deadline.year
+    # Dated from the run, never from the deadline: the drafts to be signed (tờ trình, decision) leave the
+    # day for the clerk, as it is the signing day; a letter goes out with the run, dated by it (its due
+    # date counts from it).
+    today = result.generated_at.astimezone(c.tz).date()
+    month, year = today.month, today.year
     issue = IssueInfo(place_date=place_date(org.place, month=month, year=year),
                       month_year=short_month_year(month, year), month=month, year=year,
-                      generated_at=datetime_text(result.generated_at, c.tz))
+                      generated_at=datetime_text(result.generated_at, c.tz),
+                      letter_place_date=place_date(org.place, today))
     a = c.award
     award = AwardInfo(name=doc_text(a.name), base_salary=money(a.base_salary),
                       per_collective=money(a.per_collective), per_collective_words=money_words(a.per_collective),

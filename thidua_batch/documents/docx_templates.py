@@ -368,7 +368,8 @@ def grid_table(container, widths_mm, headers, loop: str, cells: list[str], align
 HEADER_LEFT_MM, HEADER_RIGHT_MM = 62, 103
 
 
-def header_table(doc, left_lines, number_line, rule_left_mm=24, subject_line: str | None = None):
+def header_table(doc, left_lines, number_line, rule_left_mm=24, subject_line: str | None = None,
+                 date_line: str = "{{ issue.place_date }}"):
     """Nghị định 30 header: issuer and number on the left; the national name, the motto and
     the place and date on the right. Two rows, so the number and the date share a line."""
     widths = [HEADER_LEFT_MM, HEADER_RIGHT_MM]
@@ -402,7 +403,7 @@ def header_table(doc, left_lines, number_line, rule_left_mm=24, subject_line: st
     p = right.paragraphs[0]
     p.style = doc.styles[CENTERED]
     p.paragraph_format.space_before = Pt(6)
-    run = p.add_run("{{ issue.place_date }}")
+    run = p.add_run(date_line)
     run.italic, run.font.size = True, Pt(14)
     return t
 
@@ -592,7 +593,8 @@ def build_feedback() -> Document:
     doc = new_document()
     header_table(doc, [("{{ header.name }}", ""), ("{{ header.board }}", "b")],
                  [("Số:      /{{ board.letter_symbol }}", "")],
-                 subject_line="V/v kết quả kiểm tra hồ sơ đề nghị khen thưởng năm {{ campaign.year }}")
+                 subject_line="V/v kết quả kiểm tra hồ sơ đề nghị khen thưởng năm {{ campaign.year }}",
+                 date_line="{{ issue.letter_place_date }}")
     para(doc, "Kính gửi: {{ letter.unit_name }}", style=CENTERED, before=18, after=12)
     para(doc, "{{ org.board }} {{ org.short_name }} đã nhận hồ sơ đề nghị khen thưởng của {{ letter.unit_name }} "
          "theo Kế hoạch số {{ campaign.plan_number }} ngày {{ campaign.plan_date }} của {{ org.authority_short }} "
