@@ -254,6 +254,11 @@ def test_an_own_layout_and_a_late_file_are_stated_never_called_đạt(tmp_path, 
     assert rows["Liên đoàn Lao động huyện Tân Uyên"][5] == "Nhận ngày 23/12/2020, sau hạn 20/12/2020"
     assert rows["Liên đoàn Lao động huyện Sìn Hồ"][5] == "Đạt yêu cầu"   # nothing found: the only one
     assert [r[5] for r in rows.values()].count("Đạt yêu cầu") == 1
+    # the workbook says it of the same units only
+    status = {r["Đơn vị"]: r["Trạng thái"] for r in workbook_rows(out, "Tổng hợp đơn vị")}
+    assert status["Liên đoàn Lao động huyện Sìn Hồ"] == "Đạt yêu cầu"
+    assert status["Liên đoàn Lao động huyện Tân Uyên"] == status["Liên đoàn Lao động huyện Than Uyên"] \
+        == "Không có lỗi, có điều cần lưu ý"
     # the own list's title, total and signature rows: one short sentence, not things to fix
     body = letter(out, "than-uyen")
     assert re.search(r"\d\d dòng tiêu đề, dòng cộng, chữ ký trong danh sách không phải là đề nghị", body)

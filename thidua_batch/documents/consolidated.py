@@ -14,8 +14,9 @@ import xlsxwriter
 from ..common.atomic import atomic_path
 from ..common.text import fold
 from ..config.list_words import ROW_KINDS
+from .board import UnitIndex, unit_facts
 from ..model.findings import CODE_WORDS, SEVERITY_WORDS, Severity
-from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, REASON_WORDS, STATUS_WORDS,
+from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, OK, REASON_WORDS, STATUS_WORDS,
                              BatchResult, Cell, FileResult)
 
 FILE_NAME = "tong_hop_khen_thuong.xlsx"
@@ -23,6 +24,7 @@ SKIPPED_WORDS = {**ROW_KINDS, "hidden": "dòng bị ẩn", "continuation": "dòn
 SHEET_UNITS, SHEET_COLLECTIVES, SHEET_INDIVIDUALS = "Tổng hợp đơn vị", "Tập thể", "Cá nhân"
 SHEET_FINDINGS, SHEET_FILES = "Lỗi - cảnh báo", "Tệp đã nhận"
 SHEET_SKIPPED = "Dòng không tính"
+OK_WITH_NOTES = "Không có lỗi, có điều cần lưu ý"
 
 # Each sheet prints on A4 landscape, one page wide, at no less than 60% (papers.md): the columns a person
 # reads come first and fit; the technical ones (source file and cell, sha256, mail headers) follow,
@@ -231,12 +233,16 @@ def _unit_rows(result: BatchResult):
             e, w = counts.get(f.unit, (0, 0))
             counts[f.unit] = (e + (f.severity is Severity.ERROR), w + (f.severity is Severity.WARNING))
     kinds = kind_names(result)
+    index = UnitIndex(result)
     for i, u in enumerate(result.units, 1):
         errors, warnings = counts.get(u.unit.id, (0, 0))
         tone = "error" if errors else ("warning" if warnings else None)
+        status = STATUS_WORDS[u.status]
+        if u.status == OK and unit_facts(result, u, index.findings(u)):
+            status = OK_WITH_NOTES   # "Đạt yêu cầu" only where the tờ trình says it: nothing found
         yield [i, u.unit.id, u.unit.name, kinds[u.unit.id], u.quota.collectives, u.quota.individuals,
                u.submitted.collectives, u.submitted.individuals, u.in_decision.collectives,
-               u.in_decision.individuals, STATUS_WORDS[u.status], u.file.path if u.file else None,
+               u.in_decision.individuals, status, u.file.path if u.file else None,
                _when(u.file, result), errors, warnings], tone
 
 
