@@ -26,6 +26,7 @@ from thidua_batch.config.campaign import Board, CampaignError, load_campaign, pa
 from thidua_batch.documents.consolidated import _COLUMNS, LINE_PT, PAD_PT, PRINTED, print_scale
 from thidua_batch.documents.outputs import write_outputs
 from thidua_batch.documents.vnformat import two_digits
+from thidua_batch.model.findings import CODE_WORDS
 from thidua_batch.model.results import COLLECTIVE, INDIVIDUAL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,6 +233,8 @@ def test_no_biên_bản_is_said_and_asked_for_by_a_date_ahead(tmp_path, inbox):
     body = letter(out, "tam-duong")
     assert "gửi bổ sung biên bản họp xét" in body and "chậm nhất ngày 20/12/2020" in body
     assert "không phải gửi lại hồ sơ" not in body   # never both asks for a paper and says nothing is due
+    assert "không bắt buộc sửa" not in body         # nor calls optional what it asks for
+    assert "có 01 cảnh báo cần xem lại, cụ thể như sau:" in body
     # after the deadline: the run's date plus resubmit_days, never a date already past
     late_out = tmp_path / "late"
     run(inbox, late_out, now=AFTER_DEADLINE)
@@ -252,6 +255,11 @@ def test_an_own_layout_and_a_late_file_are_stated_never_called_đạt(tmp_path, 
     assert rows["Liên đoàn Lao động huyện Than Uyên"][5].startswith(
         "Danh sách không theo mẫu: chưa kiểm tra được họp xét, tỷ lệ phiếu, hồ sơ")
     assert rows["Liên đoàn Lao động huyện Tân Uyên"][5] == "Nhận ngày 23/12/2020, sau hạn 20/12/2020"
+    # the receiving time as a person reads it, in the letter and the workbook, never ISO
+    late = [row for row in tables(out / "phan_hoi" / "tan-uyen.docx")[-2][1:] if "sau hạn" in row[4]]
+    assert late and late[0][3] == "23/12/2020 14:10"
+    said = [r["Giá trị tìm thấy"] for r in workbook_rows(out, "Lỗi - cảnh báo") if r["Loại"] == CODE_WORDS["submitted-late"]]
+    assert said == ["23/12/2020 14:10"]
     assert rows["Liên đoàn Lao động huyện Sìn Hồ"][5] == "Đạt yêu cầu"   # nothing found: the only one
     assert [r[5] for r in rows.values()].count("Đạt yêu cầu") == 1
     # the workbook says it of the same units only

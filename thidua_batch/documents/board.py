@@ -3,6 +3,7 @@ unit in roster order) and the summary table per unit, from a batch result."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -266,6 +267,18 @@ def unit_facts(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
             others.append(words)
     facts.extend(others)
     return facts
+
+
+def finding_value(finding: Finding, campaign: Campaign) -> str:
+    """A finding's value as a person reads it: a receiving time (report.json keeps it ISO) as
+    "23/12/2020 14:10" in the campaign's time zone."""
+    value = finding.value or ""
+    if finding.code == "submitted-late" and value:
+        try:
+            return datetime_text(dt.datetime.fromisoformat(value), campaign.tz)
+        except ValueError:
+            return value
+    return value
 
 
 def missing_papers(findings: list[Finding]) -> list[str]:

@@ -14,7 +14,7 @@ import xlsxwriter
 from ..common.atomic import atomic_path
 from ..common.text import fold
 from ..config.list_words import ROW_KINDS
-from .board import UnitIndex, unit_facts
+from .board import UnitIndex, finding_value, unit_facts
 from ..model.findings import CODE_WORDS, SEVERITY_WORDS, Severity
 from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, OK, REASON_WORDS, STATUS_WORDS,
                              BatchResult, Cell, FileResult)
@@ -285,7 +285,7 @@ def _finding_rows(result: BatchResult):
         unit = roster.get(f.unit or "")
         tone = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity)
         yield [i, SEVERITY_WORDS[f.severity], CODE_WORDS[f.code], unit.name if unit else None, f.file, f.sheet,
-               f.cell, f.value, f.message], tone
+               f.cell, finding_value(f, result.campaign) or None, f.message], tone
 
 
 def _file_rows(result: BatchResult):
