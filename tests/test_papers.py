@@ -466,3 +466,44 @@ def test_workbook_rows_are_as_tall_as_their_text(tmp_path, inbox):
             checked += lo_lines > 1
             taller += lines > lo_lines
     assert checked > 20 and taller < checked   # many wrapped rows, most exactly as tall as needed
+
+
+def _every_unit_sends(tmp_path, inbox, late: str | None = None) -> None:
+    for i, unit in enumerate(CAMPAIGN.roster):
+        when = dt.datetime(2020, 12, 23, 9, 0, tzinfo=VN) if unit.id == late else at(10 + i % 5)
+        put(filled(tmp_path, CAMPAIGN, unit.id, unit.collectives, unit.individuals), inbox, f"{unit.id}.xlsx", when)
+
+
+PROBLEM_WORDS = ("lỗi", "chưa đưa vào", "chưa gửi", "sau hạn", "không có biên bản", "vượt", "trùng", "cần sửa",
+                 "bổ sung", "gửi lại", "lưu ý", "cảnh báo")
+
+
+def test_a_tờ_trình_where_every_unit_is_đạt_says_nothing_about_problems(tmp_path, inbox):
+    _every_unit_sends(tmp_path, inbox)
+    out = tmp_path / "out"
+    result = run(inbox, out)
+    rows = submission_rows(out)
+    assert [r[5] for name, r in rows.items() if name != "Tổng cộng"] == ["Đạt yêu cầu"] * len(CAMPAIGN.roster)
+    text = "\n".join(blocks(out / "du_thao_to_trinh.docx"))
+    assert "Tất cả các đơn vị đã gửi hồ sơ hợp lệ; mọi đề nghị đều đủ điều kiện" in text
+    body = "\n".join(line for line in text.split("Chi tiết từng đơn vị")[1].lower().splitlines()
+                     if not line.startswith("2. các đơn vị, đề nghị chưa đưa vào"))   # the heading stays
+    assert not [w for w in PROBLEM_WORDS if w in body], [w for w in PROBLEM_WORDS if w in body]
+    n_c, n_i = len(result.in_decision(COLLECTIVE)), len(result.in_decision(INDIVIDUAL))
+    assert (n_c, n_i) == (sum(u.collectives for u in CAMPAIGN.roster), sum(u.individuals for u in CAMPAIGN.roster))
+    assert f"cho {n_c:02d} tập thể và {n_i:02d} cá nhân" in text
+    assert [r["Trạng thái"] for r in workbook_rows(out, "Tổng hợp đơn vị")[:-1]] == ["Đạt yêu cầu"] * len(CAMPAIGN.roster)
+    for unit in CAMPAIGN.roster:   # each letter: nothing to fix, nothing to send
+        body = letter(out, unit.id)
+        assert "không có nội dung nào cần sửa, bổ sung" in body and "Đơn vị không phải gửi lại hồ sơ." in body
+        assert "chậm nhất" not in body and "Chưa đưa vào dự thảo" not in body
+
+
+def test_when_nobody_is_held_out_but_a_unit_was_late_the_tờ_trình_does_not_call_every_file_valid(tmp_path, inbox):
+    _every_unit_sends(tmp_path, inbox, late="sin-ho")
+    out = tmp_path / "out"
+    run(inbox, out, now=AFTER_DEADLINE)
+    text = "\n".join(blocks(out / "du_thao_to_trinh.docx"))
+    assert submission_rows(out)["Liên đoàn Lao động huyện Sìn Hồ"][5] == "Nhận ngày 23/12/2020, sau hạn 20/12/2020"
+    assert "Tất cả các đơn vị đã gửi hồ sơ hợp lệ" not in text
+    assert "Mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định; điều cần lưu ý" in text

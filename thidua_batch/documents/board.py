@@ -382,7 +382,8 @@ def _summary(result: BatchResult, index: UnitIndex) -> SummaryInfo:
         collectives=sum(len(f.collectives) for f in result.accepted_files()),
         individuals=sum(len(f.individuals) for f in result.accepted_files()),
         errors=result.count(Severity.ERROR), warnings=result.count(Severity.WARNING),
-        rows=rows, total=total, held_out=held_out, awarded_before=[
+        rows=rows, total=total, held_out=held_out, all_clear=all(r.note == STATUS_WORDS[OK] for r in rows),
+        awarded_before=[
             f"{doc_text(n.display_name)} ({_unit_name(result.campaign, n.unit)}): "
             + "; ".join(doc_text(p.sentence) for p in n.past_awards) + "."
             for kind in (COLLECTIVE, INDIVIDUAL) for n in result.in_decision(kind) if n.past_awards])

@@ -558,8 +558,11 @@ def build_submission() -> Document:
     tag(doc, "{%p endfor %}", style=BODY)
     para(doc, "{{ org.board }} đã gửi phản hồi cho từng đơn vị về nội dung cần sửa, bổ sung; các đề nghị "
          "trên được xem xét khi đơn vị gửi lại hồ sơ đúng quy định.")
-    tag(doc, "{%p else %}", style=BODY)
+    tag(doc, "{%p elif summary.all_clear %}", style=BODY)
     para(doc, "Tất cả các đơn vị đã gửi hồ sơ hợp lệ; mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định.")
+    tag(doc, "{%p else %}", style=BODY)
+    para(doc, "Mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định; điều cần lưu ý về hồ sơ của từng đơn vị "
+         "ghi ở cột Ghi chú của bảng trên.")
     tag(doc, "{%p endif %}", style=BODY)
     tag(doc, "{%p if summary.awarded_before %}", style=BODY)
     para(doc, "Theo sổ khen thưởng, các tập thể, cá nhân sau trong dự thảo đã được khen thưởng trước đây "

@@ -125,6 +125,7 @@ class SummaryInfo:
     rows: list[SummaryRow]
     total: SummaryRow
     held_out: list[str]            # one line a unit left out of the draft, or partly, and why
+    all_clear: bool                # every unit "Đạt yêu cầu": nothing found anywhere
     awarded_before: list[str]      # one line a nominee of the draft already in the award register
 
 
