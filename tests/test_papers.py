@@ -507,3 +507,12 @@ def test_when_nobody_is_held_out_but_a_unit_was_late_the_tờ_trình_does_not_ca
     assert submission_rows(out)["Liên đoàn Lao động huyện Sìn Hồ"][5] == "Nhận ngày 23/12/2020, sau hạn 20/12/2020"
     assert "Tất cả các đơn vị đã gửi hồ sơ hợp lệ" not in text
     assert "Mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định; điều cần lưu ý" in text
+
+
+def test_a_letter_names_word_with_its_capital():
+    from thidua_batch.documents.letters import _file_line
+    from thidua_batch.model.results import ACCEPTED, WORD, FileResult
+    file = FileResult(path="tan uyen.docx", sha256="0" * 64, status=ACCEPTED, layout=WORD,
+                      received_at=at(15))
+    line = _file_line(file, CAMPAIGN)
+    assert "(bảng trong văn bản Word; lần sau đề nghị dùng mẫu)" in line.status

@@ -635,7 +635,7 @@ def build_feedback() -> Document:
     para(doc, "Hồ sơ của đơn vị hợp lệ, không có nội dung nào cần sửa, bổ sung.")
     tag(doc, "{%p endif %}", style=BODY)
     tag(doc, "{%p if letter.skipped %}", style=BODY)
-    para(doc, "{{ letter.skipped }}")
+    para(doc, "{{ letter.skipped }}", before=6)
     tag(doc, "{%p endif %}", style=BODY)
     tag(doc, "{%p for line in letter.closing %}", style=BODY)
     para(doc, "{{ line }}", before=6)

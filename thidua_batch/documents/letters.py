@@ -43,7 +43,8 @@ def _file_line(file: FileResult, campaign: Campaign) -> FileLine:
     if file.status == REJECTED and file.reason in REASON_WORDS:
         status = f"không dùng được: {REASON_WORDS[file.reason]} (xem mục 3)"
     if file.status == ACCEPTED and file.layout in (OWN, WORD, MAIL_BODY):
-        status += f" ({LAYOUT_WORDS[file.layout].lower()}; lần sau đề nghị dùng mẫu)"
+        words = LAYOUT_WORDS[file.layout]   # "Bảng trong văn bản Word": only the first letter lowered
+        status += f" ({words[:1].lower()}{words[1:]}; lần sau đề nghị dùng mẫu)"
     return FileLine(name=doc_text(file.path), received=received, status=status)
 
 
