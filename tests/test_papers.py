@@ -23,9 +23,10 @@ from test_drafts import blocks, tables
 from thidua_batch.batch import run_batch
 from thidua_batch.config import schema
 from thidua_batch.config.campaign import Board, CampaignError, load_campaign, parse_campaign, default_campaign_text
-from thidua_batch.documents.consolidated import _COLUMNS, PRINTED, print_scale
+from thidua_batch.documents.consolidated import _COLUMNS, LINE_PT, PAD_PT, PRINTED, print_scale
 from thidua_batch.documents.outputs import write_outputs
 from thidua_batch.documents.vnformat import two_digits
+from thidua_batch.model.findings import CODE_WORDS
 from thidua_batch.model.results import COLLECTIVE, INDIVIDUAL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,6 +233,8 @@ def test_no_biên_bản_is_said_and_asked_for_by_a_date_ahead(tmp_path, inbox):
     body = letter(out, "tam-duong")
     assert "gửi bổ sung biên bản họp xét" in body and "chậm nhất ngày 20/12/2020" in body
     assert "không phải gửi lại hồ sơ" not in body   # never both asks for a paper and says nothing is due
+    assert "không bắt buộc sửa" not in body         # nor calls optional what it asks for
+    assert "có 01 cảnh báo cần xem lại, cụ thể như sau:" in body
     # after the deadline: the run's date plus resubmit_days, never a date already past
     late_out = tmp_path / "late"
     run(inbox, late_out, now=AFTER_DEADLINE)
@@ -252,8 +255,18 @@ def test_an_own_layout_and_a_late_file_are_stated_never_called_đạt(tmp_path, 
     assert rows["Liên đoàn Lao động huyện Than Uyên"][5].startswith(
         "Danh sách không theo mẫu: chưa kiểm tra được họp xét, tỷ lệ phiếu, hồ sơ")
     assert rows["Liên đoàn Lao động huyện Tân Uyên"][5] == "Nhận ngày 23/12/2020, sau hạn 20/12/2020"
+    # the receiving time as a person reads it, in the letter and the workbook, never ISO
+    late = [row for row in tables(out / "phan_hoi" / "tan-uyen.docx")[-2][1:] if "sau hạn" in row[4]]
+    assert late and late[0][3] == "23/12/2020 14:10"
+    said = [r["Giá trị tìm thấy"] for r in workbook_rows(out, "Lỗi - cảnh báo") if r["Loại"] == CODE_WORDS["submitted-late"]]
+    assert said == ["23/12/2020 14:10"]
     assert rows["Liên đoàn Lao động huyện Sìn Hồ"][5] == "Đạt yêu cầu"   # nothing found: the only one
     assert [r[5] for r in rows.values()].count("Đạt yêu cầu") == 1
+    # the workbook says it of the same units only
+    status = {r["Đơn vị"]: r["Trạng thái"] for r in workbook_rows(out, "Tổng hợp đơn vị")}
+    assert status["Liên đoàn Lao động huyện Sìn Hồ"] == "Đạt yêu cầu"
+    assert status["Liên đoàn Lao động huyện Tân Uyên"] == status["Liên đoàn Lao động huyện Than Uyên"] \
+        == "Không có lỗi, có điều cần lưu ý"
     # the own list's title, total and signature rows: one short sentence, not things to fix
     body = letter(out, "than-uyen")
     assert re.search(r"\d\d dòng tiêu đề, dòng cộng, chữ ký trong danh sách không phải là đề nghị", body)
@@ -377,5 +390,129 @@ def test_consolidated_workbook_prints_on_a4_landscape(tmp_path, inbox):
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
-    assert pages and all(re.match(r"\s*(STT|Chỉ tiêu|Tỷ lệ)", p) for p in pages), [p[:80] for p in pages]
+    heads = ["\n".join(p.strip("\n").splitlines()[:6]) for p in pages]   # a title may wrap above "STT"
+    assert pages and all(re.search(r"^\s*STT\b", h, re.M) for h in heads), [p[:80] for p in pages]
     assert not any("SHA-256" in p for p in pages)
+
+
+# ---------------------------------------------------------------- dates
+
+def test_quota_under_asks_for_additions_only_while_the_deadline_is_ahead(tmp_path, inbox):
+    put(filled(tmp_path, CAMPAIGN, "tam-duong", individuals=2), inbox, "td.xlsx", at(15))
+    before, after = tmp_path / "before", tmp_path / "after"
+    run(inbox, before, now=BEFORE_DEADLINE)
+    run(inbox, after, now=AFTER_DEADLINE)
+    early, late = letter(before, "tam-duong"), letter(after, "tam-duong")
+    assert "Đơn vị đề nghị 02 cá nhân, ít hơn chỉ tiêu 04 cá nhân." in early
+    assert "có thể bổ sung chậm nhất ngày 20/12/2020" in early
+    assert "Đơn vị đề nghị 02 cá nhân, ít hơn chỉ tiêu 04 cá nhân. Hạn gửi hồ sơ (20/12/2020) đã qua" in late
+    for out in (before, after):   # no paper asks for something by an unnamed or past date
+        for text in (letter(out, "tam-duong"), *(str(r["Nội dung, cách sửa"]) for r in
+                                                 workbook_rows(out, "Lỗi - cảnh báo"))):
+            assert "trước hạn" not in text
+    assert "bổ sung chậm nhất" not in late
+    missing = [r["Nội dung, cách sửa"] for r in workbook_rows(after, "Lỗi - cảnh báo") if r["Loại"] == "Đơn vị chưa gửi"]
+    assert missing and all(m.endswith("Hạn gửi hồ sơ (20/12/2020) đã qua.") for m in missing)
+
+
+def test_every_date_line_follows_the_run_not_the_deadline(tmp_path, inbox):
+    """A run in January for a December deadline: the drafts to be signed leave the day blank in the
+    run's month and year; the letter, which goes out with the run, carries the run's date, and its
+    due date comes after it."""
+    f = filled(tmp_path, CAMPAIGN, "tam-duong", individuals=3)
+    f.set_field("Có biên bản họp xét", "Không")
+    put(f, inbox, "td.xlsx", at(15))
+    out = tmp_path / "out"
+    run(inbox, out, now=dt.datetime(2021, 1, 5, 9, 0, tzinfo=VN))
+    sub = blocks(out / "du_thao_to_trinh.docx")
+    decision = blocks(out / "du_thao_quyet_dinh_khen_thuong.docx")
+    body = blocks(out / "phan_hoi" / "tam-duong.docx")
+    assert sub[1].endswith("Lai Châu, ngày      tháng 01 năm 2021")
+    assert decision[1].endswith("Lai Châu, ngày      tháng 01 năm 2021")
+    assert any("(Kèm theo Quyết định số      /QĐ-LĐLĐ ngày …/01/2021" in line for line in decision)
+    assert body[1].endswith("Lai Châu, ngày 05 tháng 01 năm 2021")
+    assert "chậm nhất ngày 08/01/2021" in "\n".join(body)
+    for paper in (sub, decision, body):
+        assert not any("tháng 12 năm 2020" in line for line in paper[:3])
+
+
+def test_workbook_rows_are_as_tall_as_their_text(tmp_path, inbox):
+    """Each row's height fits its wrapped text: LibreOffice, left to size the same rows itself, needs no
+    more lines, and at most one fewer (Excel on Windows, with Calibri, gives a column a little less room
+    than LibreOffice does here, so the measure keeps that line in hand)."""
+    own_layout_workbook(inbox / "Than Uyen.xlsx")
+    set_received(inbox / "Than Uyen.xlsx", at(19))
+    put(filled(tmp_path, CAMPAIGN, "cdvc-tinh", individuals=8), inbox, "cdvc.xlsx", at(15))
+    f = filled(tmp_path, CAMPAIGN, "tam-duong", individuals=2)
+    f.set_field("Có biên bản họp xét", "Không")
+    put(f, inbox, "td.xlsx", at(16))
+    out = tmp_path / "out"
+    run(inbox, out, now=AFTER_DEADLINE)
+    ours = openpyxl.load_workbook(out / "tong_hop_khen_thuong.xlsx")
+    plain = openpyxl.load_workbook(out / "tong_hop_khen_thuong.xlsx")
+    for ws in plain.worksheets:
+        for dim in ws.row_dimensions.values():
+            dim.height = None
+    plain.save(tmp_path / "plain.xlsx")
+    ods = soffice_convert(tmp_path / "plain.xlsx", "ods", tmp_path / "lo")
+    sized = openpyxl.load_workbook(soffice_convert(ods, "xlsx", tmp_path / "lo2"))
+    checked = taller = 0
+    for ws in ours.worksheets:
+        for r in range(2, ws.max_row + 1):
+            height = ws.row_dimensions[r].height or 15
+            lo_height = sized[ws.title].row_dimensions[r].height
+            lines, lo_lines = round((height - PAD_PT) / LINE_PT), round((lo_height - 1.9) / 11.9)
+            assert lo_lines <= lines <= lo_lines + 1, (ws.title, r, height, lo_height)
+            checked += lo_lines > 1
+            taller += lines > lo_lines
+    assert checked > 20 and taller < checked   # many wrapped rows, most exactly as tall as needed
+
+
+def _every_unit_sends(tmp_path, inbox, late: str | None = None) -> None:
+    for i, unit in enumerate(CAMPAIGN.roster):
+        when = dt.datetime(2020, 12, 23, 9, 0, tzinfo=VN) if unit.id == late else at(10 + i % 5)
+        put(filled(tmp_path, CAMPAIGN, unit.id, unit.collectives, unit.individuals), inbox, f"{unit.id}.xlsx", when)
+
+
+PROBLEM_WORDS = ("lỗi", "chưa đưa vào", "chưa gửi", "sau hạn", "không có biên bản", "vượt", "trùng", "cần sửa",
+                 "bổ sung", "gửi lại", "lưu ý", "cảnh báo")
+
+
+def test_a_tờ_trình_where_every_unit_is_đạt_says_nothing_about_problems(tmp_path, inbox):
+    _every_unit_sends(tmp_path, inbox)
+    out = tmp_path / "out"
+    result = run(inbox, out)
+    rows = submission_rows(out)
+    assert [r[5] for name, r in rows.items() if name != "Tổng cộng"] == ["Đạt yêu cầu"] * len(CAMPAIGN.roster)
+    text = "\n".join(blocks(out / "du_thao_to_trinh.docx"))
+    assert "Tất cả các đơn vị đã gửi hồ sơ hợp lệ; mọi đề nghị đều đủ điều kiện" in text
+    body = "\n".join(line for line in text.split("Chi tiết từng đơn vị")[1].lower().splitlines()
+                     if not line.startswith("2. các đơn vị, đề nghị chưa đưa vào"))   # the heading stays
+    assert not [w for w in PROBLEM_WORDS if w in body], [w for w in PROBLEM_WORDS if w in body]
+    n_c, n_i = len(result.in_decision(COLLECTIVE)), len(result.in_decision(INDIVIDUAL))
+    assert (n_c, n_i) == (sum(u.collectives for u in CAMPAIGN.roster), sum(u.individuals for u in CAMPAIGN.roster))
+    assert f"cho {n_c:02d} tập thể và {n_i:02d} cá nhân" in text
+    assert [r["Trạng thái"] for r in workbook_rows(out, "Tổng hợp đơn vị")[:-1]] == ["Đạt yêu cầu"] * len(CAMPAIGN.roster)
+    for unit in CAMPAIGN.roster:   # each letter: nothing to fix, nothing to send
+        body = letter(out, unit.id)
+        assert "không có nội dung nào cần sửa, bổ sung" in body and "Đơn vị không phải gửi lại hồ sơ." in body
+        assert "chậm nhất" not in body and "Chưa đưa vào dự thảo" not in body
+
+
+def test_when_nobody_is_held_out_but_a_unit_was_late_the_tờ_trình_does_not_call_every_file_valid(tmp_path, inbox):
+    _every_unit_sends(tmp_path, inbox, late="sin-ho")
+    out = tmp_path / "out"
+    run(inbox, out, now=AFTER_DEADLINE)
+    text = "\n".join(blocks(out / "du_thao_to_trinh.docx"))
+    assert submission_rows(out)["Liên đoàn Lao động huyện Sìn Hồ"][5] == "Nhận ngày 23/12/2020, sau hạn 20/12/2020"
+    assert "Tất cả các đơn vị đã gửi hồ sơ hợp lệ" not in text
+    assert "Mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định; điều cần lưu ý" in text
+
+
+def test_a_letter_names_word_with_its_capital():
+    from thidua_batch.documents.letters import _file_line
+    from thidua_batch.model.results import ACCEPTED, WORD, FileResult
+    file = FileResult(path="tan uyen.docx", sha256="0" * 64, status=ACCEPTED, layout=WORD,
+                      received_at=at(15))
+    line = _file_line(file, CAMPAIGN)
+    assert "(bảng trong văn bản Word; lần sau đề nghị dùng mẫu)" in line.status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from collections.abc import Iterator
 
 from ..config.campaign import Campaign
@@ -13,13 +14,15 @@ from ..model.results import (ACCEPTED, COLLECTIVE, HAS_ERRORS, IGNORED, INDIVIDU
                              UnitResult)
 from . import duplicates
 from .duplicates import over_quota, quorum_blocks
-from .rules import quota_words
+from .rules import by_deadline, quota_words
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 def merge(files: list[FileResult], campaign: Campaign, generated_at: dt.datetime) -> BatchResult:
     extra: list[Finding] = []
+    today = generated_at.astimezone(campaign.tz).date()
+    _date_quota_under(files, campaign, today)
     extra.extend(_supersede(files, campaign))
     extra.extend(_late(files, campaign))
     accepted = {f.unit: f for f in files if f.status == ACCEPTED}
@@ -30,12 +33,22 @@ def merge(files: list[FileResult], campaign: Campaign, generated_at: dt.datetime
         by_unit[file.unit].append(file)
     units = [_unit_result(unit, accepted.get(unit.id), by_unit.get(unit.id, []), campaign) for unit in campaign.roster]
     _hold_out_unused(files)
-    extra.extend(_missing(units))
+    extra.extend(_missing(units, campaign, today))
     # A superseded file's own problems are no longer the unit's to fix: its rows are listed as
     # replaced, and the unit-superseded warning names it.
     findings = [f for file in files if file.status != SUPERSEDED for f in file.findings] + extra
     return BatchResult(campaign=campaign, generated_at=generated_at, files=files, units=units,
                        findings=findings)
+
+
+def _date_quota_under(files: list[FileResult], campaign: Campaign, today: dt.date) -> None:
+    """quota-under says what the unit may still do as of the run's date (a file checked on its own
+    has no run date, so the rule states only the fact)."""
+    sentence = by_deadline(campaign, today)
+    for file in files:   # idempotent: a file merged again (a cached read) gets today's sentence once
+        file.findings = [replace(f, message=f"{f.message.split(' Nếu đơn vị còn')[0].split(' Hạn gửi hồ sơ (')[0]} "
+                                            f"{sentence}") if f.code == "quota-under" else f
+                         for f in file.findings]
 
 
 def _received(file: FileResult) -> tuple[dt.datetime, str]:
@@ -128,11 +141,13 @@ def _hold_out_unused(files: list[FileResult]) -> None:
                 nomination.in_decision, nomination.held_out = False, why
 
 
-def _missing(units: list[UnitResult]) -> Iterator[Finding]:
+def _missing(units: list[UnitResult], campaign: Campaign, today: dt.date) -> Iterator[Finding]:
+    deadline = f"{campaign.deadline:%d/%m/%Y}"
+    ask = (f"Đề nghị đơn vị gửi hồ sơ đúng mẫu chậm nhất ngày {deadline}." if today <= campaign.deadline
+           else f"Hạn gửi hồ sơ ({deadline}) đã qua.")
     for result in units:
         if result.status == MISSING:
-            yield Finding("unit-missing", f"{result.unit.name}: chưa nhận được hồ sơ nào. Đề nghị đơn vị gửi hồ sơ "
-                          "đúng mẫu trước hạn.", unit=result.unit.id)
+            yield Finding("unit-missing", f"{result.unit.name}: chưa nhận được hồ sơ nào. {ask}", unit=result.unit.id)
         elif result.status == UNUSABLE:
             what = "; ".join(f"“{f.path}” ({_why_unused(f)})" for f in result.files)
             yield Finding("unit-unusable", f"{result.unit.name} đã gửi {len(result.files)} tệp nhưng chưa tệp nào dùng "

@@ -6,6 +6,7 @@ and decides whether the file is accepted (it can be attributed to a roster unit)
 from __future__ import annotations
 
 import email.utils
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -196,9 +197,17 @@ def quota(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                           value=str(len(rows)))
         elif len(rows) < limit:
             yield Finding("quota-under",
-                          f"Đơn vị đề nghị {len(rows)} {words}, ít hơn chỉ tiêu {limit:02d} {words}. "
-                          "Nếu đơn vị còn tập thể, cá nhân đủ tiêu chuẩn, có thể bổ sung trước hạn.",
+                          f"Đơn vị đề nghị {len(rows):02d} {words}, ít hơn chỉ tiêu {limit:02d} {words}.",
                           file=file.path, unit=unit.id, sheet=sheet, value=str(len(rows)))
+
+
+def by_deadline(campaign: Campaign, today: dt.date) -> str:
+    """What a unit under its quota may still do, as of the run's date (`merge` adds it to quota-under):
+    add by the deadline while it is ahead; never asked by a date already past (papers.md)."""
+    deadline = f"{campaign.deadline:%d/%m/%Y}"
+    if today <= campaign.deadline:
+        return f"Nếu đơn vị còn tập thể, cá nhân đủ tiêu chuẩn, có thể bổ sung chậm nhất ngày {deadline}."
+    return f"Hạn gửi hồ sơ ({deadline}) đã qua; danh sách được tổng hợp theo số đơn vị đã đề nghị."
 
 
 def quota_words(kind: str, limit: int, proposed: int) -> str:

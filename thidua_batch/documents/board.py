@@ -3,6 +3,7 @@ unit in roster order) and the summary table per unit, from a batch result."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -115,11 +116,15 @@ def common_parts(result: BatchResult) -> dict[str, object]:
         standards_number=doc_text(c.standards.number), standards_date=short_date(c.standards.date),
         standards_title=doc_text(c.standards.title),
     )
-    # The decision follows the units' deadline: same month and year; the day is the clerk's.
-    month, year = c.deadline.month, c.deadline.year
+    # Dated from the run, never from the deadline: the drafts to be signed (tờ trình, decision) leave the
+    # day for the clerk, as it is the signing day; a letter goes out with the run, dated by it (its due
+    # date counts from it).
+    today = result.generated_at.astimezone(c.tz).date()
+    month, year = today.month, today.year
     issue = IssueInfo(place_date=place_date(org.place, month=month, year=year),
                       month_year=short_month_year(month, year), month=month, year=year,
-                      generated_at=datetime_text(result.generated_at, c.tz))
+                      generated_at=datetime_text(result.generated_at, c.tz),
+                      letter_place_date=place_date(org.place, today))
     a = c.award
     award = AwardInfo(name=doc_text(a.name), base_salary=money(a.base_salary),
                       per_collective=money(a.per_collective), per_collective_words=money_words(a.per_collective),
@@ -264,6 +269,18 @@ def unit_facts(result: BatchResult, ur: UnitResult, findings: list[Finding]) -> 
     return facts
 
 
+def finding_value(finding: Finding, campaign: Campaign) -> str:
+    """A finding's value as a person reads it: a receiving time (report.json keeps it ISO) as
+    "23/12/2020 14:10" in the campaign's time zone."""
+    value = finding.value or ""
+    if finding.code == "submitted-late" and value:
+        try:
+            return datetime_text(dt.datetime.fromisoformat(value), campaign.tz)
+        except ValueError:
+            return value
+    return value
+
+
 def missing_papers(findings: list[Finding]) -> list[str]:
     """The papers of the dossier marked as not attached ("biên bản họp xét"), in words."""
     papers = []
@@ -365,7 +382,8 @@ def _summary(result: BatchResult, index: UnitIndex) -> SummaryInfo:
         collectives=sum(len(f.collectives) for f in result.accepted_files()),
         individuals=sum(len(f.individuals) for f in result.accepted_files()),
         errors=result.count(Severity.ERROR), warnings=result.count(Severity.WARNING),
-        rows=rows, total=total, held_out=held_out, awarded_before=[
+        rows=rows, total=total, held_out=held_out, all_clear=all(r.note == STATUS_WORDS[OK] for r in rows),
+        awarded_before=[
             f"{doc_text(n.display_name)} ({_unit_name(result.campaign, n.unit)}): "
             + "; ".join(doc_text(p.sentence) for p in n.past_awards) + "."
             for kind in (COLLECTIVE, INDIVIDUAL) for n in result.in_decision(kind) if n.past_awards])

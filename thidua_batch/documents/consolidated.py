@@ -5,6 +5,7 @@ Written with xlsxwriter: every text goes through `write_string`, so a summary ty
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -13,8 +14,9 @@ import xlsxwriter
 from ..common.atomic import atomic_path
 from ..common.text import fold
 from ..config.list_words import ROW_KINDS
+from .board import UnitIndex, finding_value, unit_facts
 from ..model.findings import CODE_WORDS, SEVERITY_WORDS, Severity
-from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, REASON_WORDS, STATUS_WORDS,
+from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, OK, REASON_WORDS, STATUS_WORDS,
                              BatchResult, Cell, FileResult)
 
 FILE_NAME = "tong_hop_khen_thuong.xlsx"
@@ -22,6 +24,7 @@ SKIPPED_WORDS = {**ROW_KINDS, "hidden": "dòng bị ẩn", "continuation": "dòn
 SHEET_UNITS, SHEET_COLLECTIVES, SHEET_INDIVIDUALS = "Tổng hợp đơn vị", "Tập thể", "Cá nhân"
 SHEET_FINDINGS, SHEET_FILES = "Lỗi - cảnh báo", "Tệp đã nhận"
 SHEET_SKIPPED = "Dòng không tính"
+OK_WITH_NOTES = "Không có lỗi, có điều cần lưu ý"
 
 # Each sheet prints on A4 landscape, one page wide, at no less than 60% (papers.md): the columns a person
 # reads come first and fit; the technical ones (source file and cell, sha256, mail headers) follow,
@@ -100,7 +103,8 @@ class _Writer:
         for c, (title, width) in enumerate(columns):
             ws.set_column(c, c, width)
             ws.write_string(0, c, title, self.fmt["header"])
-        ws.set_row(0, max(32, 15 * max(_lines(title, width) for title, width in columns)))
+        # bold titles in narrow columns wrap a little sooner than measured: one spare line, centred
+        ws.set_row(0, row_height(1 + max(_lines(title, width, bold=True) for title, width in columns)))
         ws.freeze_panes(1, 0)
         ws.set_landscape()
         ws.set_paper(9)            # A4
@@ -118,7 +122,7 @@ class _Writer:
                 self.write(ws, r, c, value, self.fmt[key])
             lines = max([_lines(values[c], columns[c][1]) for c in wrapped_cols if c < len(values)] or [1])
             if lines > 1:   # neither Excel nor Calc fits row heights to wrapped text on opening
-                ws.set_row(r, min(15 * lines, 409))
+                ws.set_row(r, row_height(lines))
         if total:
             for c, value in enumerate(total):
                 self.write(ws, len(rows) + 1, c, value, self.fmt["total"])
@@ -136,12 +140,84 @@ class _Writer:
             ws.write_string(r, c, _nfc(str(value)), fmt)
 
 
-def _lines(value: object, width: int) -> int:
-    """Lines a wrapped text needs in a column WIDTH characters wide (roughly, Times New Roman 11)."""
+# Advance widths (1/1000 em) of Times New Roman, regular and bold (Liberation Serif has the same metrics),
+# for " " to "~"; the Vietnamese letters are their base letter's width (ư, ơ, đ their own).
+_WIDTHS = {
+    False: (250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500, 500, 500,
+            500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611, 556, 722, 722, 333,
+            389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469,
+            500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333, 389,
+            278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541),
+    True: (250, 333, 555, 500, 500, 1000, 833, 278, 333, 333, 500, 570, 250, 333, 250, 278, 500, 500, 500, 500, 500,
+           500, 500, 500, 500, 500, 333, 333, 570, 570, 570, 500, 930, 722, 667, 722, 722, 667, 611, 778, 778, 389,
+           500, 778, 667, 944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667, 333, 278, 333, 581,
+           500, 333, 500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389,
+           333, 556, 500, 722, 500, 500, 444, 394, 220, 394, 520),
+}
+_OWN_WIDTHS = {False: {"đ": 500, "Đ": 722, "ư": 542, "Ư": 776, "ơ": 529, "Ơ": 722, "…": 1000, "“": 444, "”": 444,
+                       "–": 500, "—": 1000},
+               True: {"đ": 556, "Đ": 722, "ư": 600, "Ư": 796, "ơ": 554, "Ơ": 778, "…": 1000, "“": 500, "”": 500,
+                      "–": 500, "—": 1000}}
+FONT_PT = 11
+LINE_PT = 12.75      # a line of Times New Roman 11 (Excel's; LibreOffice's is a little less)
+PAD_PT = 2.25        # above and below the lines
+
+
+def _char_width(ch: str, bold: bool) -> float:
+    code = ord(ch)
+    if 32 <= code < 127:
+        return _WIDTHS[bold][code - 32]
+    own = _OWN_WIDTHS[bold]
+    if ch in own:
+        return own[ch]
+    # "ữ" is "ư" with a tilde: drop every mark but the horn, which widens the letter
+    base = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch)
+                                                if not unicodedata.combining(c) or c == "\u031b"))
+    if len(base) == 1 and base != ch:
+        return _char_width(base, bold)
+    return 1000 if unicodedata.east_asian_width(ch) in ("W", "F") else 556
+
+
+def text_width_pt(text: str, bold: bool = False) -> float:
+    return sum(_char_width(ch, bold) for ch in text) * FONT_PT / 1000
+
+
+def column_text_pt(width: float) -> float:
+    """The room for text in a column WIDTH characters wide, in points: Excel gives it 7w + 5 px (the
+    workbook font's digit is 7 px), less the padding LibreOffice keeps (a little more than Excel's 5 px)."""
+    return width * 7 * 0.75 - 4
+
+
+def _lines(value: object, width: float, bold: bool = False) -> int:
+    """Lines a wrapped text takes in a column WIDTH characters wide, wrapped as Excel and LibreOffice do:
+    at spaces and after hyphens, a word longer than the line broken where it reaches the edge."""
     if not isinstance(value, str) or not value:
         return 1
-    per_line = max(int(width * 1.2), 1)
-    return sum(-(-len(part) // per_line) or 1 for part in value.split("\n"))
+    room = column_text_pt(width)
+    space = text_width_pt(" ", bold)
+    total = 0
+    for part in _nfc(value).split("\n"):
+        lines, used = 1, 0.0
+        for word in part.split():
+            for i, piece in enumerate(re.findall(r"[^-]*-|[^-]+", word)):
+                gap = space if used and i == 0 else 0.0
+                size = text_width_pt(piece, bold)
+                if used and used + gap + size > room:
+                    lines, used, gap = lines + 1, 0.0, 0.0
+                if size <= room:
+                    used += gap + size
+                    continue
+                for ch in piece:   # wider than the column: broken at the edge
+                    step = text_width_pt(ch, bold)
+                    if used and used + step > room:
+                        lines, used = lines + 1, 0.0
+                    used += step
+        total += lines
+    return total
+
+
+def row_height(lines: int) -> float:
+    return min(PAD_PT + LINE_PT * lines, 409)
 
 
 def _when(file: FileResult | None, result: BatchResult) -> str | None:
@@ -157,12 +233,16 @@ def _unit_rows(result: BatchResult):
             e, w = counts.get(f.unit, (0, 0))
             counts[f.unit] = (e + (f.severity is Severity.ERROR), w + (f.severity is Severity.WARNING))
     kinds = kind_names(result)
+    index = UnitIndex(result)
     for i, u in enumerate(result.units, 1):
         errors, warnings = counts.get(u.unit.id, (0, 0))
         tone = "error" if errors else ("warning" if warnings else None)
+        status = STATUS_WORDS[u.status]
+        if u.status == OK and unit_facts(result, u, index.findings(u)):
+            status = OK_WITH_NOTES   # "Đạt yêu cầu" only where the tờ trình says it: nothing found
         yield [i, u.unit.id, u.unit.name, kinds[u.unit.id], u.quota.collectives, u.quota.individuals,
                u.submitted.collectives, u.submitted.individuals, u.in_decision.collectives,
-               u.in_decision.individuals, STATUS_WORDS[u.status], u.file.path if u.file else None,
+               u.in_decision.individuals, status, u.file.path if u.file else None,
                _when(u.file, result), errors, warnings], tone
 
 
@@ -205,7 +285,7 @@ def _finding_rows(result: BatchResult):
         unit = roster.get(f.unit or "")
         tone = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity)
         yield [i, SEVERITY_WORDS[f.severity], CODE_WORDS[f.code], unit.name if unit else None, f.file, f.sheet,
-               f.cell, f.value, f.message], tone
+               f.cell, finding_value(f, result.campaign) or None, f.message], tone
 
 
 def _file_rows(result: BatchResult):
@@ -233,8 +313,12 @@ def _skipped_rows(result: BatchResult):
 
 def write_consolidated(result: BatchResult, path: Path) -> Path:
     with atomic_path(path) as tmp:
+        # The workbook's own font is Times New Roman: column widths are counted in its digit (7 px at 11 pt,
+        # as Calibri's), so they come out the same wherever Calibri is missing (LibreOffice on Linux).
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                              "strings_to_urls": False})
+                                              "strings_to_urls": False,
+                                              "default_format_properties": {"font_name": "Times New Roman",
+                                                                            "font_size": 11}})
         book.set_properties({"title": "Tổng hợp đề nghị khen thưởng", "author": "thidua-batch",
                              "created": result.generated_at.replace(tzinfo=None)})
         writer = _Writer(book)

@@ -368,7 +368,8 @@ def grid_table(container, widths_mm, headers, loop: str, cells: list[str], align
 HEADER_LEFT_MM, HEADER_RIGHT_MM = 62, 103
 
 
-def header_table(doc, left_lines, number_line, rule_left_mm=24, subject_line: str | None = None):
+def header_table(doc, left_lines, number_line, rule_left_mm=24, subject_line: str | None = None,
+                 date_line: str = "{{ issue.place_date }}"):
     """Nghị định 30 header: issuer and number on the left; the national name, the motto and
     the place and date on the right. Two rows, so the number and the date share a line."""
     widths = [HEADER_LEFT_MM, HEADER_RIGHT_MM]
@@ -402,7 +403,7 @@ def header_table(doc, left_lines, number_line, rule_left_mm=24, subject_line: st
     p = right.paragraphs[0]
     p.style = doc.styles[CENTERED]
     p.paragraph_format.space_before = Pt(6)
-    run = p.add_run("{{ issue.place_date }}")
+    run = p.add_run(date_line)
     run.italic, run.font.size = True, Pt(14)
     return t
 
@@ -557,8 +558,11 @@ def build_submission() -> Document:
     tag(doc, "{%p endfor %}", style=BODY)
     para(doc, "{{ org.board }} đã gửi phản hồi cho từng đơn vị về nội dung cần sửa, bổ sung; các đề nghị "
          "trên được xem xét khi đơn vị gửi lại hồ sơ đúng quy định.")
-    tag(doc, "{%p else %}", style=BODY)
+    tag(doc, "{%p elif summary.all_clear %}", style=BODY)
     para(doc, "Tất cả các đơn vị đã gửi hồ sơ hợp lệ; mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định.")
+    tag(doc, "{%p else %}", style=BODY)
+    para(doc, "Mọi đề nghị đều đủ điều kiện đưa vào dự thảo Quyết định; điều cần lưu ý về hồ sơ của từng đơn vị "
+         "ghi ở cột Ghi chú của bảng trên.")
     tag(doc, "{%p endif %}", style=BODY)
     tag(doc, "{%p if summary.awarded_before %}", style=BODY)
     para(doc, "Theo sổ khen thưởng, các tập thể, cá nhân sau trong dự thảo đã được khen thưởng trước đây "
@@ -592,7 +596,8 @@ def build_feedback() -> Document:
     doc = new_document()
     header_table(doc, [("{{ header.name }}", ""), ("{{ header.board }}", "b")],
                  [("Số:      /{{ board.letter_symbol }}", "")],
-                 subject_line="V/v kết quả kiểm tra hồ sơ đề nghị khen thưởng năm {{ campaign.year }}")
+                 subject_line="V/v kết quả kiểm tra hồ sơ đề nghị khen thưởng năm {{ campaign.year }}",
+                 date_line="{{ issue.letter_place_date }}")
     para(doc, "Kính gửi: {{ letter.unit_name }}", style=CENTERED, before=18, after=12)
     para(doc, "{{ org.board }} {{ org.short_name }} đã nhận hồ sơ đề nghị khen thưởng của {{ letter.unit_name }} "
          "theo Kế hoạch số {{ campaign.plan_number }} ngày {{ campaign.plan_date }} của {{ org.authority_short }} "
@@ -630,7 +635,7 @@ def build_feedback() -> Document:
     para(doc, "Hồ sơ của đơn vị hợp lệ, không có nội dung nào cần sửa, bổ sung.")
     tag(doc, "{%p endif %}", style=BODY)
     tag(doc, "{%p if letter.skipped %}", style=BODY)
-    para(doc, "{{ letter.skipped }}")
+    para(doc, "{{ letter.skipped }}", before=6)
     tag(doc, "{%p endif %}", style=BODY)
     tag(doc, "{%p for line in letter.closing %}", style=BODY)
     para(doc, "{{ line }}", before=6)

@@ -37,13 +37,15 @@ class HeaderInfo:
 
 @dataclass(frozen=True)
 class IssueInfo:
-    """The date line and the decision's date, the day left blank for the clerk."""
+    """The date lines, from the run's date: the drafts' with the day left blank for the clerk (the
+    signing day), the letters' whole (a letter goes out with the run)."""
 
     place_date: str        # "Lai Châu, ngày      tháng 12 năm 2020"
     month_year: str        # "…/12/2020"
     month: int
     year: int
     generated_at: str      # "22/12/2020 10:15": when the batch ran
+    letter_place_date: str  # "Lai Châu, ngày 22 tháng 12 năm 2020"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class SummaryInfo:
     rows: list[SummaryRow]
     total: SummaryRow
     held_out: list[str]            # one line a unit left out of the draft, or partly, and why
+    all_clear: bool                # every unit "Đạt yêu cầu": nothing found anywhere
     awarded_before: list[str]      # one line a nominee of the draft already in the award register
 
 

@@ -8,7 +8,7 @@ from ..config.campaign import Campaign
 from ..model.findings import SEVERITY_WORDS, Finding, Severity
 from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, IGNORED, LAYOUT_WORDS, MAIL_BODY, OWN, REASON_WORDS,
                              REJECTED, STATUS_WORDS, SUPERSEDED, WORD, BatchResult, FileResult, Nomination, UnitResult)
-from .board import UnitIndex, counts_phrase, missing_papers
+from .board import UnitIndex, counts_phrase, finding_value, missing_papers
 from .draft_context import FileLine, FindingRow, LetterInfo
 from .vnformat import datetime_text, short_date, two_digits
 from .word import doc_text
@@ -43,7 +43,8 @@ def _file_line(file: FileResult, campaign: Campaign) -> FileLine:
     if file.status == REJECTED and file.reason in REASON_WORDS:
         status = f"không dùng được: {REASON_WORDS[file.reason]} (xem mục 3)"
     if file.status == ACCEPTED and file.layout in (OWN, WORD, MAIL_BODY):
-        status += f" ({LAYOUT_WORDS[file.layout].lower()}; lần sau đề nghị dùng mẫu)"
+        words = LAYOUT_WORDS[file.layout]   # "Bảng trong văn bản Word": only the first letter lowered
+        status += f" ({words[:1].lower()}{words[1:]}; lần sau đề nghị dùng mẫu)"
     return FileLine(name=doc_text(file.path), received=received, status=status)
 
 
@@ -63,14 +64,14 @@ def _nomination_line(n: Nomination, with_reason: bool) -> str:
 _VALUE_LIMIT = 200
 
 
-def _finding_rows(findings: list[Finding], used_file: str | None) -> list[FindingRow]:
+def _finding_rows(findings: list[Finding], used_file: str | None, campaign: Campaign) -> list[FindingRow]:
     rows = []
     for stt, f in enumerate(findings, start=1):
         place = doc_text(f.place)
         if f.file and f.file != used_file:  # about another file the unit sent: name it
             place = f"{place}\ntrong tệp “{doc_text(f.file)}”" if place else f"Cả tệp “{doc_text(f.file)}”"
         place = place or ("Cả tệp" if f.file else "Cả hồ sơ")
-        value = doc_text(f.value)
+        value = doc_text(finding_value(f, campaign))
         if len(value) > _VALUE_LIMIT:
             value = value[:_VALUE_LIMIT - 1] + "…"
         rows.append(FindingRow(stt=stt, severity=SEVERITY_WORDS[f.severity], code=f.code, place=place,
@@ -78,7 +79,7 @@ def _finding_rows(findings: list[Finding], used_file: str | None) -> list[Findin
     return rows
 
 
-def _verdict(errors: int, warnings: int, infos: int) -> str:
+def _verdict(errors: int, warnings: int, infos: int, asked: bool = False) -> str:
     """The sentence before the findings table; its counts are the table's rows."""
     also = f" và {two_digits(infos)} thông tin" if infos else ""
     if errors:
@@ -87,6 +88,8 @@ def _verdict(errors: int, warnings: int, infos: int) -> str:
             text += f", {two_digits(warnings)} cảnh báo cần xem lại" if infos else \
                 f" và {two_digits(warnings)} cảnh báo cần xem lại"
         return text + also + ", cụ thể như sau:"
+    if warnings and asked:   # a paper to send: never "không bắt buộc" over what the closing asks for
+        return f"Hồ sơ không có lỗi; có {two_digits(warnings)} cảnh báo cần xem lại{also}, cụ thể như sau:"
     if warnings:
         return (f"Hồ sơ không có lỗi; có {two_digits(warnings)} cảnh báo để đơn vị xem lại "
                 f"(không bắt buộc sửa){also}, cụ thể như sau:")
@@ -170,6 +173,7 @@ def letter_info(result: BatchResult, ur: UnitResult, index: UnitIndex | None = N
         for n in (*ur.file.collectives, *ur.file.individuals):
             (included if n.in_decision else held).append(n)
     q, s, d = ur.quota, ur.submitted, ur.in_decision
+    papers = missing_papers(findings)
     return LetterInfo(
         unit_id=ur.unit.id, unit_name=doc_text(ur.unit.name), status=STATUS_WORDS[ur.status],
         quota=counts_phrase(q.collectives, q.individuals),
@@ -179,10 +183,10 @@ def letter_info(result: BatchResult, ur: UnitResult, index: UnitIndex | None = N
         held_out_lines=[_nomination_line(n, True) for n in held],
         notes=_duplicate_notes(result, ur) + [doc_text(f.message) for f in every if f.code == "awarded-before"],
         files=[_file_line(f, result.campaign) for f in files],
-        findings=_finding_rows(findings, ur.file.path if ur.file else None),
+        findings=_finding_rows(findings, ur.file.path if ur.file else None, result.campaign),
         skipped=_skipped_sentence(ur, every),
-        errors=errors, warnings=warnings, has_errors=errors > 0, verdict=_verdict(errors, warnings, infos),
-        closing=_closing(result, ur, errors, warnings, missing_papers(findings)))
+        errors=errors, warnings=warnings, has_errors=errors > 0,
+        verdict=_verdict(errors, warnings, infos, bool(papers)), closing=_closing(result, ur, errors, warnings, papers))
 
 
 def letter_units(result: BatchResult, index: UnitIndex | None = None) -> list[UnitResult]:
