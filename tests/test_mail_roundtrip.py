@@ -425,3 +425,16 @@ def test_replies_to_files_that_did_not_come_by_mail_have_no_recipient_and_are_li
     (out / "phan_hoi" / "tam-duong.docx").unlink()
     incomplete = invoke("mail", "replies", out, "--out", tmp_path / "moi")
     assert incomplete.exit_code == 2 and "tam-duong.docx" in incomplete.output and not (tmp_path / "moi").exists()
+
+
+def test_a_reply_written_after_the_deadline_asks_by_the_same_date_as_its_letter(tmp_path):
+    from docx import Document
+    out, drafts = tmp_path / "ket-qua", tmp_path / "tra-loi"
+    invoke("run", SAMPLES, "--out", out)
+    generated = dt.datetime.fromisoformat(json.loads((out / "report.json").read_text("utf-8"))["generated_at"])
+    due = (generated.astimezone(VN).date() + dt.timedelta(days=3)).strftime("%d/%m/%Y")   # resubmit_days = 3
+    assert invoke("mail", "replies", out, "--out", drafts).exit_code == 0
+    body = assert_valid_draft((drafts / "nam-nhun.eml").read_bytes()).get_body().get_content()
+    letter = "\n".join(p.text for p in Document(str(out / "phan_hoi" / "nam-nhun.docx")).paragraphs)
+    assert f"gửi lại chậm nhất ngày {due}" in body and f"chậm nhất ngày {due}" in letter
+    assert "20/12/2020 bằng cách" not in body and "trước ngày 20/12/2020" not in body

@@ -141,6 +141,12 @@ class Campaign:
     def is_late(self, received_at: dt.datetime) -> bool:
         return received_at.astimezone(self.tz).date() > self.deadline
 
+    def resubmit_due(self, written_at: dt.datetime) -> dt.date:
+        """By when a paper written at WRITTEN_AT asks for corrections: the deadline while it is ahead,
+        else that day plus resubmit_days (papers.md): never a date already past."""
+        today = written_at.astimezone(self.tz).date()
+        return self.deadline if today < self.deadline else today + dt.timedelta(days=self.resubmit_days)
+
 
 # The format: for each table, its keys and their types. Anything else is an unknown key.
 _STR, _INT, _NUM, _DATE, _BOOL, _STRS = str, int, (int, float), dt.date, bool, "list[str]"

@@ -105,9 +105,7 @@ _SKIPPED_KINDS = {"title", "section", "column-numbers", "total", "signature", "d
 def due_date(result: BatchResult) -> dt.date:
     """By when a letter asks for corrections: the deadline while it is ahead of the run's date, else the
     run's date plus the campaign's resubmit_days (papers.md): never a date already past."""
-    c = result.campaign
-    today = result.generated_at.astimezone(c.tz).date()
-    return c.deadline if today < c.deadline else today + dt.timedelta(days=c.resubmit_days)
+    return result.campaign.resubmit_due(result.generated_at)
 
 
 def _closing(result: BatchResult, ur: UnitResult, errors: int, warnings: int, papers: list[str]) -> list[str]:

@@ -54,10 +54,11 @@ def write_reply_drafts(run_dir: Path, campaign: Campaign, out: Path, now: dt.dat
     if absent:
         raise MailError("Thiếu thư phản hồi: " + ", ".join(absent) + ". Hãy chạy lại “thidua-batch run”.")
     now = now or dt.datetime.now(campaign.tz)
+    due = campaign.resubmit_due(run.generated_at or now)   # the same date as the attached letter's
     report = DraftReport()
     with OutputSet(out) as drafts:
         for unit in units:
-            draft = reply_draft(campaign, unit, letters[unit.id].read_bytes())
+            draft = reply_draft(campaign, unit, letters[unit.id].read_bytes(), due)
             _write(campaign, draft, drafts, f"{unit.id}.eml", now, report, unit.name)
     return report
 
@@ -70,7 +71,7 @@ def _write(campaign: Campaign, draft: Draft, drafts: OutputSet, file_name: str, 
         report.no_address.append(name)
 
 
-def reply_draft(campaign: Campaign, unit: RunUnit, letter: bytes) -> Draft:
+def reply_draft(campaign: Campaign, unit: RunUnit, letter: bytes, due: dt.date) -> Draft:
     roster_unit = campaign.roster.get(unit.id)
     mail = unit.last_mail
     to = roster_unit.emails if roster_unit and roster_unit.emails else ()
@@ -81,7 +82,7 @@ def reply_draft(campaign: Campaign, unit: RunUnit, letter: bytes) -> Draft:
         subject = mail.subject if mail.subject.lower().startswith("re:") else f"Re: {mail.subject}"
     references = " ".join(x for x in ((mail.references if mail else ""), (mail.message_id if mail else "")) if x)
     name = messages.safe_attachment_name(f"Phản hồi - {unit.name}") + ".docx"
-    return Draft(tuple(to), subject, reply_body(campaign, unit), (Attachment(name, letter),),
+    return Draft(tuple(to), subject, reply_body(campaign, unit, due), (Attachment(name, letter),),
                  in_reply_to=mail.message_id if mail else "", references=references)
 
 
@@ -114,7 +115,8 @@ def template_body(campaign: Campaign, unit: Unit) -> str:
     ]) + "\n"
 
 
-def reply_body(campaign: Campaign, unit: RunUnit) -> str:
+def reply_body(campaign: Campaign, unit: RunUnit, due: dt.date) -> str:
+    """The reply's text; DUE is the letter's own due date (Campaign.resubmit_due of the run)."""
     lines = [f"Kính gửi: {unit.name}", "",
              f"{campaign.organisation.board} đã nhận {len(unit.files)} tệp của đơn vị:"]
     lines += [f"- {f.name}" + (f" (nhận lúc {f.received_at.astimezone(campaign.tz):%H:%M ngày %d/%m/%Y})"
@@ -127,7 +129,7 @@ def reply_body(campaign: Campaign, unit: RunUnit) -> str:
     if unit.status == OK:
         lines += ["", "Hồ sơ của đơn vị đạt yêu cầu, đơn vị không cần gửi lại."]
     else:
-        lines += ["", f"Đề nghị đơn vị sửa theo các mục trên và gửi lại trước ngày {_date(campaign.deadline)} "
+        lines += ["", f"Đề nghị đơn vị sửa theo các mục trên và gửi lại chậm nhất ngày {_date(due)} "
                       "bằng cách trả lời thư này, đính kèm tệp đã sửa."]
     lines += ["Chi tiết từng mục, cách sửa và danh sách đã nhận có trong thư phản hồi đính kèm (tệp Word).",
               "", "Trân trọng,", _signature(campaign)]

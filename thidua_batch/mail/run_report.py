@@ -59,6 +59,7 @@ class RunUnit:
 class RunReport:
     campaign_id: str
     units: tuple[RunUnit, ...]
+    generated_at: dt.datetime | None = None   # when the run wrote its letters: their due dates count from it
 
 
 def _order(file: RunFile):
@@ -71,7 +72,8 @@ def read_report(run_dir: Path) -> RunReport:
         data = json.loads(path.read_text("utf-8"))
         files = [_file(f) for f in data["files"]]
         units = tuple(_unit(u, data, files) for u in data["units"])
-        return RunReport(data["campaign"]["id"], units)
+        generated = dt.datetime.fromisoformat(data["generated_at"]) if data.get("generated_at") else None
+        return RunReport(data["campaign"]["id"], units, generated)
     except FileNotFoundError:
         raise MailError(f"Không có {path}: hãy chạy “thidua-batch run” trước, rồi chỉ thư mục kết quả.") from None
     except (ValueError, KeyError, TypeError) as exc:
