@@ -103,7 +103,14 @@ def read_mail(path: Path) -> MailView:
 
 
 def drafts(folder: Path) -> list[MailView]:
-    return [read_mail(p) for p in drafts_in(folder)] if folder.is_dir() else []
+    """The drafts waiting in FOLDER; one moved to da_gui/ while being listed (a send under way) is left out."""
+    views = []
+    for path in drafts_in(folder) if folder.is_dir() else ():
+        try:
+            views.append(read_mail(path))
+        except OSError:
+            continue
+    return views
 
 
 @dataclass(frozen=True)
@@ -117,8 +124,11 @@ def sent_log(folder: Path) -> list[SentEntry]:
     sent = folder / SENT_DIR
     entries = []
     for record in sorted(sent.glob("*.ket-qua.txt")) if sent.is_dir() else ():
-        pairs = tuple(tuple(p.strip() for p in line.split(":", 1)) for line in
-                      record.read_text("utf-8", "replace").splitlines() if ":" in line)
+        try:
+            text = record.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        pairs = tuple(tuple(p.strip() for p in line.split(":", 1)) for line in text.splitlines() if ":" in line)
         entries.append(SentEntry(record.name.removesuffix(".ket-qua.txt") + ".eml", pairs))
     return entries
 
