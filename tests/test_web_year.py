@@ -224,6 +224,8 @@ def test_the_whole_year_on_the_page_alone(servers, browser_page, tmp_path, caplo
     assert drafts.count() == units_sent
     first = drafts.filter(has_text="Sìn Hồ").first
     assert "Re: Sìn Hồ - hồ sơ khen thưởng" in first.inner_text() and "Phản hồi - " in first.inner_text()
+    first.locator("summary").click()                                          # the body, read before sending
+    assert "Kính gửi: Liên đoàn Lao động huyện Sìn Hồ" in first.locator("pre.body").inner_text()
     shot("2-thu-tra-loi")
     first.get_by_label("Bỏ, không gửi thư này").check()
     page.get_by_role("button", name="Gửi các thư đã chọn…").first.click()
@@ -314,6 +316,7 @@ def test_the_whole_year_on_the_page_alone(servers, browser_page, tmp_path, caplo
     page.get_by_role("button", name="Xác nhận ghi vào sổ").click()
     page.wait_for_load_state()
     assert page.locator("table.decisions tbody tr").count() == 2
+    assert "import: QĐ Tổng LĐLĐ.xlsx" in page.locator("table.decisions").inner_text()   # as `register import` says
     page.get_by_label("Tên").fill("tẩn láo")
     page.get_by_role("button", name="Tra").click()
     assert "Tẩn Láo San" in page.locator("table.found").inner_text() and OTHER in page.locator("table.found").inner_text()

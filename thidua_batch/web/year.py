@@ -24,7 +24,7 @@ from ..intake.safety import inspect_workbook_bytes
 from ..mail.send import SENT_DIR, drafts_in
 from ..model.results import COLLECTIVE, INDIVIDUAL
 from . import steps
-from .folders import inside, listing
+from .folders import inside, listing, safe_upload_name
 from .jobs import JobFailed, RunState, Runner
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -207,7 +207,7 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
             return problem("so.html", f"Không nhận tệp “{sent.filename}”: "
                            + (refusal.message if refusal else "tệp quá giới hạn một tệp của chiến dịch."))
         token = secrets.token_hex(12)
-        path = uploads / token / "danh-sach.xlsx"
+        path = uploads / token / (safe_upload_name(sent.filename) or "danh-sach.xlsx")   # its name goes in the source
         path.parent.mkdir()
         path.write_bytes(data)
         form = {k: request.form.get(k, "").strip() for k in ("so", "ngay", "hinh_thuc", "nam")}
@@ -223,8 +223,9 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     @app.post("/so/nhap")
     def import_list():
         token = request.form.get("tep", "")
-        path = uploads / token / "danh-sach.xlsx"
-        if not token.isalnum() or not path.is_file():
+        found = sorted((uploads / token).glob("*")) if token.isalnum() else []
+        path = found[0] if found else uploads / "-"
+        if not path.is_file():
             return problem("so.html", "Tệp danh sách đã hết hạn: chọn lại tệp rồi nhập lại.", 400)
         if request.form.get("xac_nhan") != "co":
             return problem("so.html", "Chưa xác nhận: sổ không thay đổi.", 400)
