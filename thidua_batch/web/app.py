@@ -43,8 +43,8 @@ class Settings:
     @property
     def register_file(self) -> Path:
         """The award register the page records into: --register, else the command line's default
-        (so_khen_thuong.sqlite beside the output folder, i.e. in the folder `serve` was started from)."""
-        return self.register or self.out.parent / "so_khen_thuong.sqlite"
+        (./so_khen_thuong.sqlite), so the page and the terminal agree (papers.md)."""
+        return self.register or Path("so_khen_thuong.sqlite")
 
 
 # Login when not on loopback (web.md): failures per client are slowed, then locked for a while;
