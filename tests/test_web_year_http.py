@@ -322,3 +322,26 @@ def test_the_strip_says_where_an_untouched_campaign_stands(folders):
     assert page.count('class="step chua"') == 7
     if os.name != "nt":
         assert "0/11 đơn vị đã gửi" in page
+
+
+def test_an_import_list_with_bad_rows_names_the_cells_and_records_nothing(folders, tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from thidua_batch.cli import main
+    CliRunner().invoke(main, ["register", "template", "--out", str(tmp_path)])
+    book = openpyxl.load_workbook(tmp_path / "mau_nhap_quyet_dinh.xlsx")
+    book["Cá nhân"].append([1, "", "Nam", "năm", "Chủ tịch", "UBND xã", "Tân Uyên", None])
+    data = io.BytesIO()
+    book.save(data)
+    c = make_app(folders).test_client()
+    answer = c.post("/so/nhap/xem", data={"csrf": token(c), "tep": (io.BytesIO(data.getvalue()), "QĐ sai.xlsx"),
+                                          "so": "45/QĐ-TLĐ", "ngay": "15/01/2021", "hinh_thuc": "Bằng khen", "nam": "2020"},
+                    content_type="multipart/form-data")
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "QĐ sai.xlsx" in body and "Cá nhân!" in body and "Traceback" not in body
+    assert not folders[2].exists()
+    fake = c.post("/so/nhap/xem", data={"csrf": token(c), "tep": (io.BytesIO(b"<html></html>"), "gia.xlsx"),
+                                        "so": "1", "ngay": "15/01/2021", "hinh_thuc": "x"},
+                  content_type="multipart/form-data")
+    assert fake.status_code == 422 and "Không nhận tệp “gia.xlsx”" in fake.get_data(as_text=True)
