@@ -209,13 +209,18 @@ def test_sending_needs_its_confirmation_and_one_piece_of_work_at_a_time(folders,
     draft = messages.Draft(("a@example.com",), "Thư thử", "Nội dung.\n", ())
     messages.write(messages.build(draft, "Ban <luonghaldld@gmail.com>", dt.datetime(2020, 12, 21, 9)),
                    folder / "tam-duong.eml")
+    (folder / "da_gui").mkdir()
+    (folder / "da_gui" / "tam-duong.eml").write_bytes((folder / "tam-duong.eml").read_bytes())
+    (folder / "da_gui" / "tam-duong.ket-qua.txt").write_text("Gửi lúc: 20/12/2020 09:00:00\nNgười nhận: a@example.com\n",
+                                                             encoding="utf-8")
     app = make_app(folders)
     c = app.test_client()
+    assert "Đơn vị này đã được gửi một thư lúc 20/12/2020 09:00:00" in c.get("/thu").get_data(as_text=True)
     csrf = token(c, "/thu")
     form = {"csrf": csrf, "chon": "tam-duong.eml", "may_chu": "127.0.0.1:1", "dia_chi": USER, "mat_khau": "x",
             "bao_mat": "plain"}
     assert c.post("/thu/tra-loi/gui", data=form).status_code == 400         # no confirmation: nothing sent
-    assert (folder / "tam-duong.eml").is_file() and not (folder / "da_gui").exists()
+    assert (folder / "tam-duong.eml").is_file() and len(list((folder / "da_gui").iterdir())) == 2
     left_out = c.post("/thu/tra-loi/xem", data={"csrf": csrf, "thu": "tam-duong.eml", "bo_qua": "tam-duong.eml"})
     assert left_out.status_code == 400 and "Chưa chọn thư nào" in left_out.get_data(as_text=True)
     runner, gate = app.extensions["thidua"][2], threading.Event()

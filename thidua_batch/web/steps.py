@@ -12,7 +12,6 @@ come only from INBOX and OUT):
 """
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import email.utils
@@ -133,6 +132,16 @@ def sent_log(folder: Path) -> list[SentEntry]:
     return entries
 
 
+def sent_before(folder: Path) -> dict[str, str]:
+    """Draft name → when a mail of the same name (the same unit) was sent before, from da_gui/: the
+    page warns before a unit gets a second mail."""
+    found: dict[str, str] = {}
+    for entry in sent_log(folder):
+        name = re.sub(r"_\d+$", "", entry.name.removesuffix(".eml")) + ".eml"
+        found[name] = dict(entry.lines).get("Gửi lúc", "") or "trước đây"
+    return found
+
+
 # ------------------------------------------------------------------ register (cli: register record/import/list/export)
 
 def run_decision(out: Path, number: str, date_text: str, campaign: Campaign) -> Decision:
@@ -240,6 +249,3 @@ def build_papers(out: Path, inbox: Path, register: Path, campaign: Campaign) -> 
     result = build_conference(config, delegates_path, target, decisions=found, files=files, campaign=campaign)
     return Built(result, len(found), config.year, [p.relative_to(out).as_posix() for p in result.paths])
 
-
-def now(campaign: Campaign) -> dt.datetime:
-    return dt.datetime.now(campaign.tz)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import secrets
+import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +63,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     # ---------------------------------------------------------------- Thư điện tử
     def mail_data() -> dict:
         sets = {key: {"words": words, "folder": folder, "drafts": steps.drafts(out / folder),
-                      "sent": steps.sent_log(out / folder)} for key, (folder, words) in steps.DRAFT_SETS.items()}
+                      "sent": steps.sent_log(out / folder), "before": steps.sent_before(out / folder)}
+                for key, (folder, words) in steps.DRAFT_SETS.items()}
         return {"sets": sets, "fetch": _state_of(runner, "thu-tai"), "sending": _state_of(runner, "thu-gui"),
                 "state": runner.state, "built": (out / REPORT).is_file(), "security_words": SECURITY_WORDS,
                 "default_user": campaign.contact_email}
@@ -118,6 +121,7 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
             return problem("thu.html", "Chưa chọn thư nào để gửi (mọi thư đều được đánh dấu bỏ qua).", 400)
         plan = steps.plan_sending(folder, names)
         return render_template("thu_xac_nhan.html", bo=bo, words=words, plan=plan, names=names,
+                               before=steps.sent_before(folder),
                                views={v.name: v for v in steps.drafts(folder)}, security_words=SECURITY_WORDS,
                                default_user=campaign.contact_email)
 
@@ -206,6 +210,7 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
         if len(data) > campaign.limits.max_file_bytes or refusal is not None:
             return problem("so.html", f"Không nhận tệp “{sent.filename}”: "
                            + (refusal.message if refusal else "tệp quá giới hạn một tệp của chiến dịch."))
+        _forget_old(uploads)
         token = secrets.token_hex(12)
         path = uploads / token / (safe_upload_name(sent.filename) or "danh-sach.xlsx")   # its name goes in the source
         path.parent.mkdir()
@@ -419,6 +424,16 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     def papers_zip():
         folder = steps.conference_dir(out) / steps.PAPERS_DIR
         return zip_of(out, folder, "van-ban-hoi-nghi.zip")
+
+
+def _forget_old(uploads: Path, hours: float = 12) -> None:
+    """Import lists never confirmed are dropped after a while (they are copies; the officer keeps the file)."""
+    for folder in uploads.iterdir():
+        try:
+            if time.time() - folder.stat().st_mtime > hours * 3600:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def zip_of(root: Path, folder: Path, name: str, skip: tuple[str, ...] = ()):
