@@ -427,3 +427,32 @@ def test_the_whole_year_on_the_page_alone(servers, browser_page, tmp_path, caplo
     captured = capfd.readouterr()
     assert PASSWORD not in captured.out and PASSWORD not in captured.err
     print("compared:", dict(kinds))
+
+
+def test_shared_office_login_is_locked_after_wrong_guesses_and_the_officer_can_log_out(tmp_path, browser_page,
+                                                                                      monkeypatch):
+    from thidua_batch.web import app as web_app
+    monkeypatch.setattr(web_app, "SLOW_SECONDS", 0.2)
+    monkeypatch.setenv("THIDUA_WEB_PASSWORD", "Công đoàn 2020")
+    settings = settings_for(tmp_path / "hop-thu", tmp_path / "output", load_campaign(), None, "0.0.0.0", 0)
+    port, ready = free_port(), threading.Event()
+    threading.Thread(target=serve, args=(settings, "127.0.0.1", port, False, lambda _t: None, ready),
+                     daemon=True).start()
+    assert ready.wait(10)
+    page, shot = browser_page, Shots(browser_page)
+    page.goto(f"http://127.0.0.1:{port}/so")
+    assert "Thư mục hồ sơ" not in page.content() and not page.locator("nav").count()   # nothing before the login
+    page.get_by_label("Mật khẩu").fill("Công đoàn 2020")
+    page.get_by_role("button", name="Vào").click()
+    assert page.locator("h1").inner_text() == "Sổ khen thưởng"
+    shot("14-dang-nhap-roi")
+    page.get_by_role("link", name="Đăng xuất").click()
+    assert page.url.endswith("/dang-nhap") and page.get_by_label("Mật khẩu").is_visible()
+    page.goto(f"http://127.0.0.1:{port}/thu")
+    assert "/dang-nhap" in page.url                                             # logged out: asked again
+    for attempt in range(web_app.LOCK_AFTER):
+        page.get_by_label("Mật khẩu").fill(f"đoán {attempt}")
+        page.get_by_role("button", name="Vào").click()
+    text = page.locator("main").inner_text()
+    assert "tạm khóa đăng nhập" in text and not page.get_by_label("Mật khẩu").count()
+    shot("15-dang-nhap-bi-khoa")
