@@ -338,7 +338,10 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
                 steps.check_layout(trial)
             except steps.STEP_ERRORS as exc:
                 return problem("in.html", str(exc).replace(str(trial), sent.filename))
-        write_bytes(out / steps.PRINT_DIR / steps.LAYOUT_FILE, data)
+        try:
+            write_bytes(out / steps.PRINT_DIR / steps.LAYOUT_FILE, data)
+        except OSError as exc:
+            return problem("in.html", _not_replaced(steps.LAYOUT_FILE, exc))
         return render_template("in.html", layout_saved=sent.filename, **print_data())
 
     @app.get("/in/bo-cuc-mac-dinh.toml")
@@ -389,13 +392,19 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
                                                     "chọn Lưu thành… với mã hóa UTF-8.")
                 except ConferenceError as exc:
                     return problem("hoi_nghi.html", f"Không nhận tệp hội nghị: {exc}")
-                write_bytes(config, data)
+                try:
+                    write_bytes(config, data)
+                except OSError as exc:
+                    return problem("hoi_nghi.html", _not_replaced(EXAMPLE_FILE, exc))
                 placed.append((name, EXAMPLE_FILE))
             elif name.lower().endswith(".xlsx"):
                 refusal = inspect_workbook_bytes(data, ".xlsx", campaign.limits)
                 if refusal is not None:
                     return problem("hoi_nghi.html", f"Không nhận danh sách đại biểu “{name}”: {refusal.message}")
-                write_bytes(delegates, data)
+                try:
+                    write_bytes(delegates, data)
+                except OSError as exc:
+                    return problem("hoi_nghi.html", _not_replaced(DELEGATES_FILE, exc))
                 placed.append((name, DELEGATES_FILE))
             else:
                 return problem("hoi_nghi.html", f"Không nhận tệp “{name}”: chỉ nhận tệp hội nghị (.toml) và danh "
@@ -424,6 +433,11 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     def papers_zip():
         folder = steps.conference_dir(out) / steps.PAPERS_DIR
         return zip_of(out, folder, "van-ban-hoi-nghi.zip")
+
+
+def _not_replaced(name: str, exc: OSError) -> str:
+    return (f"Không thay được tệp {name} ({exc.strerror or exc}): có thể tệp đang mở trong Excel hay Notepad. "
+            "Đóng tệp rồi gửi lên lại; tệp cũ vẫn giữ nguyên.")
 
 
 def _forget_old(uploads: Path, hours: float = 12) -> None:
