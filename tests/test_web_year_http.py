@@ -229,6 +229,8 @@ def test_sending_needs_its_confirmation_and_one_piece_of_work_at_a_time(folders,
         busy = c.post("/thu/tra-loi/gui", data={**form, "xac_nhan": "co"})
         assert busy.status_code == 409 and "Đang có một việc khác chạy" in busy.get_data(as_text=True)
         assert c.post("/tong-hop/chay", data={"csrf": csrf}).headers["Location"].endswith("busy=1")
+        assert c.post("/thu/tra-loi/soan", data={"csrf": csrf}).status_code == 409     # drafts not rewritten meanwhile
+        assert c.post("/hoi-nghi/mau", data={"csrf": csrf}).status_code == 409
     finally:
         gate.set()
     wait_idle(app)

@@ -102,6 +102,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     @app.post("/thu/<bo>/soan")
     def mail_draft(bo: str):
         draft_set(bo)
+        if runner.state.running:          # never change what a running piece of work reads or writes
+            return busy_page(url_for("mail"))
         try:
             report = steps.draft_replies(out, campaign) if bo == "tra-loi" else steps.draft_unit_mails(out, campaign)
         except steps.STEP_ERRORS as exc:
@@ -325,6 +327,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
 
     @app.post("/in/bo-cuc")
     def layout_upload():
+        if runner.state.running:          # never change what a running piece of work reads or writes
+            return busy_page(url_for("printing"))
         sent = request.files.get("tep")
         if sent is None or not sent.filename:
             return problem("in.html", "Chưa chọn tệp bố cục (.toml).", 400)
@@ -366,6 +370,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
 
     @app.post("/hoi-nghi/mau")
     def conference_start():
+        if runner.state.running:          # never change what a running piece of work reads or writes
+            return busy_page(url_for("conference"))
         config, delegates = steps.conference_files(out)
         if config.is_file() or delegates.is_file():
             return problem("hoi_nghi.html", "Đã có tệp hội nghị: không ghi đè. Tải về, sửa rồi gửi lên lại.", 409)
@@ -374,6 +380,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
 
     @app.post("/hoi-nghi/tai-len")
     def conference_upload():
+        if runner.state.running:          # never change what a running piece of work reads or writes
+            return busy_page(url_for("conference"))
         sent = [f for f in request.files.getlist("tep") if f and f.filename]
         if not sent:
             return problem("hoi_nghi.html", "Chưa chọn tệp nào.", 400)
