@@ -372,3 +372,16 @@ def test_a_conference_file_that_cannot_be_replaced_is_said_and_kept(folders):
     body = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "Không thay được tệp dai_bieu.xlsx" in body and "Traceback" not in body
     assert (delegates / "giữ.txt").read_text(encoding="utf-8") == "x"
+
+
+def test_a_damaged_register_is_said_in_words_on_every_page_that_reads_it(folders):
+    inbox, out, register = folders
+    register.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    c = make_app(folders).test_client()
+    csrf = token(c, "/thu")
+    for answer in (c.get("/so"), c.get("/in"), c.get("/"), c.get("/so/xoa", query_string={"so": NUMBER}),
+                   c.post("/in/xem", data={"csrf": csrf, "so": NUMBER})):
+        body = answer.get_data(as_text=True)
+        assert answer.status_code in (200, 422) and "Traceback" not in body and "Có lỗi khi xử lý" not in body
+    assert "không phải sổ khen thưởng dùng được" in c.get("/so").get_data(as_text=True)
+    assert "không phải sổ khen thưởng dùng được" in c.get("/").get_data(as_text=True)

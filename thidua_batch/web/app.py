@@ -21,7 +21,7 @@ from ..model.results import REASON_WORDS
 from . import board
 from .folders import UPLOAD_SUFFIXES, inbox_file_of, inbox_missing, inside
 from .jobs import BATCH, RunState, Runner
-from .steps import YEAR_DIRS
+from .steps import STEP_ERRORS, YEAR_DIRS
 from .uploads import receive_file
 from .year import year_routes, year_steps, zip_of
 
@@ -132,6 +132,9 @@ def create_app(settings: Settings) -> Flask:
         else:
             message = ERRORS.get(exc.code or 500, "Có lỗi.")
         return _message_page(exc.code or 500, message)
+
+    for refusal in STEP_ERRORS:         # a library's refusal (a damaged register…): its own Vietnamese words
+        app.register_error_handler(refusal, lambda exc: _message_page(422, str(exc)))
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):

@@ -251,7 +251,10 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     @app.get("/so/xoa")
     def remove_confirm():
         number = request.args.get("so", "")
-        found = [d for d in steps.decisions(register) if d.number == number]
+        try:
+            found = [d for d in steps.decisions(register) if d.number == number]
+        except steps.STEP_ERRORS as exc:
+            return problem("so.html", str(exc))
         if not found:
             abort(404)
         return render_template("so_xac_nhan.html", decision=found[0], action=url_for("remove_decision"),
@@ -300,7 +303,10 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     @app.post("/in/xem")
     def print_confirm():
         number = request.form.get("so", "")
-        found = [d for d in steps.decisions(register) if d.number == number]
+        try:
+            found = [d for d in steps.decisions(register) if d.number == number]
+        except steps.STEP_ERRORS as exc:
+            return problem("in.html", str(exc))
         if not found:
             return problem("in.html", "Chọn một quyết định đã ghi trong sổ.", 400)
         return render_template("so_xac_nhan.html", decision=found[0], action=url_for("print_start"),
