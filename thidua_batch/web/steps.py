@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..batch import run_batch
+from ..common.atomic import OutputBlocked
 from ..certificates import LayoutError, load_layout, write_certificates
 from ..conference import BuildResult, ConferenceError, build_conference, load_conference, write_conference_template
 from ..conference.config import EXAMPLE_FILE
@@ -41,7 +42,7 @@ CONFERENCE_DIR, PAPERS_DIR = "hoi-nghi", "van-ban"
 YEAR_DIRS = (REPLIES_DIR, UNIT_MAILS_DIR, PRINT_DIR, CONFERENCE_DIR)   # not part of the batch's outputs
 
 # Every library refusal a step can give: its message is already Vietnamese, shown as it is.
-STEP_ERRORS = (RegisterError, MailError, LayoutError, ConferenceError, WordTemplateError)
+STEP_ERRORS = (RegisterError, MailError, LayoutError, ConferenceError, WordTemplateError, OutputBlocked)
 
 # The two sets of drafts on Thư điện tử: the folder inside OUT and what it is.
 DRAFT_SETS = {"tra-loi": (REPLIES_DIR, "Thư trả lời đơn vị"), "gui-mau": (UNIT_MAILS_DIR, "Thư gửi mẫu cho đơn vị")}

@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask, abort, redirect, render_template, request, send_file, url_for
 
 from ..certificates import CALIBRATION_FILE, CERTIFICATES_FILE, FLAG_LIST_FILE, RECEIPT_FILE
-from ..common.atomic import write_bytes
+from ..common.atomic import OutputBlocked, write_bytes
 from ..conference.config import EXAMPLE_FILE, ConferenceError, parse_conference
 from ..conference.delegates import DELEGATES_FILE
 from ..documents.drafts import DECISION_FILE
@@ -350,7 +350,7 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
                 return problem("in.html", str(exc).replace(str(trial), sent.filename))
         try:
             write_bytes(out / steps.PRINT_DIR / steps.LAYOUT_FILE, data)
-        except OSError as exc:
+        except (OSError, OutputBlocked) as exc:
             return problem("in.html", _not_replaced(steps.LAYOUT_FILE, exc))
         return render_template("in.html", layout_saved=sent.filename, **print_data())
 
@@ -408,7 +408,7 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
                     return problem("hoi_nghi.html", f"Không nhận tệp hội nghị: {exc}")
                 try:
                     write_bytes(config, data)
-                except OSError as exc:
+                except (OSError, OutputBlocked) as exc:
                     return problem("hoi_nghi.html", _not_replaced(EXAMPLE_FILE, exc))
                 placed.append((name, EXAMPLE_FILE))
             elif name.lower().endswith(".xlsx"):
@@ -417,7 +417,7 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
                     return problem("hoi_nghi.html", f"Không nhận danh sách đại biểu “{name}”: {refusal.message}")
                 try:
                     write_bytes(delegates, data)
-                except OSError as exc:
+                except (OSError, OutputBlocked) as exc:
                     return problem("hoi_nghi.html", _not_replaced(DELEGATES_FILE, exc))
                 placed.append((name, DELEGATES_FILE))
             else:
@@ -449,9 +449,11 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
         return zip_of(out, folder, "van-ban-hoi-nghi.zip")
 
 
-def _not_replaced(name: str, exc: OSError) -> str:
-    return (f"Không thay được tệp {name} ({exc.strerror or exc}): có thể tệp đang mở trong Excel hay Notepad. "
-            "Đóng tệp rồi gửi lên lại; tệp cũ vẫn giữ nguyên.")
+def _not_replaced(name: str, exc: Exception) -> str:
+    if isinstance(exc, OutputBlocked):   # already says which file and what to do, in Vietnamese
+        return str(exc)
+    return (f"Không thay được tệp {name} ({getattr(exc, 'strerror', None) or exc}): có thể tệp đang mở trong Excel "
+            "hay Notepad. Đóng tệp rồi gửi lên lại; tệp cũ vẫn giữ nguyên.")
 
 
 def _forget_old(uploads: Path, hours: float = 12) -> None:
