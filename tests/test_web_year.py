@@ -302,6 +302,14 @@ def test_the_whole_year_on_the_page_alone(servers, browser_page, tmp_path, caplo
     refusal = page.locator("p.message.error").inner_text()
     assert "Không ghi, không xóa gì" in refusal and NUMBER in refusal and "Traceback" not in refusal
     assert invoke("register", "list", "--json", "--register", register).output.count('"number"') == 1
+    page.get_by_label("Số quyết định").first.fill("124/QĐ-LĐLĐ")                # the same run under another number
+    page.get_by_label("Ngày ký").first.fill("29/12/2020")
+    page.get_by_role("button", name="Xem trước khi ghi…").click()
+    page.get_by_role("button", name="Xác nhận ghi vào sổ").click()
+    page.wait_for_load_state()
+    second = page.locator("p.message.error").inner_text()
+    assert "Không ghi, không xóa gì" in second and NUMBER in second               # names the earlier decision
+    assert invoke("register", "list", "--json", "--register", register).output.count('"number"') == 1
     shot("7-so-tu-choi")
     invoke("register", "template", "--out", tmp_path / "mau-so")
     book = openpyxl.load_workbook(tmp_path / "mau-so" / "mau_nhap_quyet_dinh.xlsx")
@@ -397,7 +405,7 @@ def test_the_whole_year_on_the_page_alone(servers, browser_page, tmp_path, caplo
     assert "Đại biểu!" in problems                                            # the duplicate, by sheet and cell
     shot("12-hoi-nghi")
     built = invoke("conference", "build", "--config", out / "hoi-nghi" / "hoi_nghi.toml", "--delegates",
-                   out / "hoi-nghi" / "dai_bieu.xlsx", "--out", cli / "van-ban", "--run", inbox,
+                   out / "hoi-nghi" / "dai_bieu.xlsx", "--out", cli / "van-ban", "--run", out,
                    "--register", register, "--campaign", campaign_path)
     assert built.exit_code in (0, 1), built.output
     links = page.locator("ul.files a")

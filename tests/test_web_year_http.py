@@ -21,8 +21,7 @@ from thidua_batch.documents.outputs import write_outputs
 from thidua_batch.mail import messages
 from thidua_batch.mail.connection import parse_server
 from thidua_batch.mail.send import send_drafts
-from thidua_batch.register.commands import decision_from_run
-from thidua_batch.register.store import RegisterError, open_register
+from thidua_batch.register.store import open_register
 from thidua_batch.web import app as web_app
 from thidua_batch.web.app import Settings, create_app
 from thidua_batch.web.folders import safe_upload_name, save_new
@@ -122,23 +121,6 @@ def test_logout_and_a_session_lasts_a_working_day(folders):
 
 
 # ------------------------------------------------------------------------------------------ register
-
-def test_register_remove_takes_back_only_that_decision(run_out, tmp_path):
-    register = tmp_path / "so.sqlite"
-    first = decision_from_run(run_out, NUMBER, dt.date(2020, 12, 28), CAMPAIGN)
-    second = decision_from_run(run_out, "124/QĐ-LĐLĐ", dt.date(2020, 12, 29), CAMPAIGN)
-    with open_register(register) as book:
-        assert book.record(first) and book.record(second)
-        book.assign_certificate_numbers("124/QĐ-LĐLĐ")
-        removed = book.remove("124/QĐ-LĐLĐ")
-        assert removed.number == "124/QĐ-LĐLĐ" and removed.awardees[0].certificate_no
-        assert [d.number for d in book.decisions()] == [NUMBER]
-        assert len(book.decision(NUMBER).awardees) == len(first.awardees)
-        assert not book.search(name=first.awardees[0].name, year=2020)[1:]    # the removed one's rows are gone
-        with pytest.raises(RegisterError, match="Không có quyết định số “999/QĐ”"):
-            book.remove("999/QĐ")
-        assert book.assign_certificate_numbers(NUMBER).awardees[0].certificate_no == "BK-2020-0001"
-
 
 def test_record_import_and_remove_each_need_their_confirmation(folders, run_out):
     import shutil

@@ -8,7 +8,7 @@ come only from INBOX and OUT):
     OUT/in-bang-khen/<số>/    certificates --decision SỐ --out … --calibrate [--layout …]
     OUT/in-bang-khen/bo_cuc_may_in.toml   this printer's layout, once uploaded
     OUT/hoi-nghi/             conference template --out …       (hoi_nghi.toml, dai_bieu.xlsx)
-    OUT/hoi-nghi/van-ban/     conference build --config … --delegates … --out … --run INBOX
+    OUT/hoi-nghi/van-ban/     conference build --config … --delegates … --out … --run OUT
 """
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..batch import run_batch
 from ..common.atomic import OutputBlocked
-from ..certificates import LayoutError, load_layout, write_certificates
+from ..certificates import LayoutError, load_layout, print_certificates as certificates_entry
 from ..conference import BuildResult, ConferenceError, build_conference, load_conference, write_conference_template
 from ..conference.config import EXAMPLE_FILE
 from ..conference.delegates import DELEGATES_FILE
@@ -32,7 +31,8 @@ from ..mail.connection import MailError, Server, parse_server
 from ..mail.drafts import DraftReport, write_reply_drafts, write_template_drafts
 from ..mail.fetch import FetchReport, fetch
 from ..mail.send import SENT_DIR, SendReport, drafts_in, send_drafts
-from ..register.commands import decision_from_list, decision_from_run, export, parse_date
+from ..register.commands import (decision_from_list, decision_from_run, export, parse_date, record_run,
+                                 remove_decision)
 from ..register.model import Awardee, Decision
 from ..register.store import RegisterError, open_register
 
@@ -157,14 +157,21 @@ def list_decision(path: Path, number: str, date_text: str, award: str, year: int
 
 
 def record(register: Path, decision: Decision) -> bool:
-    """True when recorded, False when the very same decision was already there."""
+    """`register import`'s recording: True when recorded, False when the very same decision was already there."""
     with open_register(register) as book:
         return book.record(decision)
 
 
+def record_signed(register: Path, out: Path, number: str, date_text: str, campaign: Campaign) -> tuple[bool, Decision]:
+    """`register record OUT --number … --date …` (register.commands.record_run): refused (a second award,
+    a reused number) with the register untouched."""
+    return record_run(register, out, number, date_text, campaign)
+
+
 def remove(register: Path, number: str) -> Decision:
+    """`register remove --number N --yes` (register.commands.remove_decision), once the page has asked."""
     with open_register(register, create=False) as book:
-        return book.remove(number)
+        return remove_decision(book, number)
 
 
 def decisions(register: Path, year: int | None = None) -> list[Decision]:
@@ -204,13 +211,11 @@ def check_layout(path: Path) -> None:
     load_layout(path)
 
 
-def print_certificates(register: Path, number: str, out: Path) -> list[Path]:
+def print_certificates(register: Path, number: str, out: Path, campaign: Campaign) -> list[Path]:
     """`certificates --decision SỐ --out OUT/in-bang-khen/<số> --calibrate [--layout this printer's]`."""
-    layout = layout_file(out)
-    load_layout(layout)            # a broken layout stops before any number is given
-    with open_register(register, create=False) as book:
-        decision = book.assign_certificate_numbers(number)
-    return write_certificates(decision, print_dir(out, number), layout_path=layout, calibrate=True)
+    with open_register(register, create=False) as book:   # numbers given only if every file is written
+        return certificates_entry(book, number, print_dir(out, number), layout_path=layout_file(out), calibrate=True,
+                                  campaign=campaign)
 
 
 # ------------------------------------------------------------------ conference (cli: conference template/build)
@@ -241,12 +246,12 @@ class Built:
 
 
 def build_papers(out: Path, inbox: Path, register: Path, campaign: Campaign) -> Built:
-    """`conference build --config … --delegates … --out OUT/hoi-nghi/van-ban --run INBOX --register …`."""
+    """`conference build --config … --delegates … --out OUT/hoi-nghi/van-ban --run OUT --register …` (the
+    units' topics and contacts from the run's report.json)."""
     config_path, delegates_path = conference_files(out)
     config = load_conference(config_path, campaign)
     found = decisions(register, config.year)
-    files = run_batch(inbox, campaign).files if inbox.is_dir() else []
     target = conference_dir(out) / PAPERS_DIR
-    result = build_conference(config, delegates_path, target, decisions=found, files=files, campaign=campaign)
+    result = build_conference(config, delegates_path, target, decisions=found, runs=(out,), campaign=campaign)
     return Built(result, len(found), config.year, [p.relative_to(out).as_posix() for p in result.paths])
 

@@ -195,8 +195,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
         if request.form.get("xac_nhan") != "co":
             return problem("so.html", "Chưa xác nhận: sổ không thay đổi.", 400)
         try:
-            decision = steps.run_decision(out, request.form.get("so", ""), request.form.get("ngay", ""), campaign)
-            done = steps.record(register, decision)
+            done, decision = steps.record_signed(register, out, request.form.get("so", ""),
+                                                 request.form.get("ngay", ""), campaign)
         except steps.STEP_ERRORS as exc:
             return problem("so.html", str(exc))
         return render_template("so.html", done=(done, decision), **register_data())
@@ -322,7 +322,7 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
         def work(progress):
             progress(0, 1)
             try:
-                paths = steps.print_certificates(register, number, out)
+                paths = steps.print_certificates(register, number, out, campaign)
             except steps.STEP_ERRORS as exc:
                 raise JobFailed(str(exc)) from None
             progress(1, 1)
