@@ -59,7 +59,7 @@ def mail_server(text: str, security: str, *, incoming: bool) -> Server:
 def fetch_mail(server: Server, user: str, password: str, inbox: Path, campaign: Campaign,
                progress: Callable[[int, int], None]) -> FetchReport:
     """`mail fetch --out INBOX`: the units' mails with files, since the plan's date."""
-    return fetch(server, user, password, inbox, campaign.plan.date, "INBOX", campaign.tz, progress)
+    return fetch(server, user, password, inbox, campaign.plan.date, "INBOX", campaign.tz, progress, campaign)
 
 
 def draft_replies(out: Path, campaign: Campaign) -> DraftReport:
