@@ -660,7 +660,7 @@ def mail_send(drafts_dir: Path, host: str | None, user: str | None, password_env
 @campaign_option
 def serve(inbox: Path, out_dir: Path, register_path: Path | None, host: str, port: int, no_browser: bool,
           campaign_path: Path | None) -> None:
-    """Mở trang làm việc trong trình duyệt: nhận hồ sơ, xem tình hình đơn vị, tổng hợp, tải mẫu."""
+    """Mở trang làm việc trong trình duyệt: nhận hồ sơ, tổng hợp, thư, sổ khen thưởng, in Bằng khen, hội nghị."""
     from .web.server import ServeError, serve as serve_page, settings_for
 
     campaign = _campaign(campaign_path)

@@ -16,7 +16,7 @@ import json
 import os
 import smtplib
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,15 +89,17 @@ def _without_unsent(raw: bytes) -> bytes:
 
 
 def send_drafts(folder: Path, server: Server | None, user: str, password: Callable[[], str] | None,
-                dry_run: bool = False, now: Callable[[], dt.datetime] | None = None) -> SendReport:
-    """Send every draft of FOLDER. `password` is asked for only when something is to be sent.
+                dry_run: bool = False, now: Callable[[], dt.datetime] | None = None,
+                only: Collection[str] | None = None) -> SendReport:
+    """Send every draft of FOLDER (or only the drafts named in ONLY: the officer's choice on the
+    page). `password` is asked for only when something is to be sent.
     Raises MailError when the server cannot be reached or refuses the login (nothing was sent), or
     when another `mail send` works on FOLDER (its lock file is there)."""
     folder = Path(folder)
     if dry_run:
-        return _send_drafts(folder, server, user, password, dry_run, now)
+        return _send_drafts(folder, server, user, password, dry_run, now, only)
     with folder_lock(folder):
-        return _send_drafts(folder, server, user, password, dry_run, now)
+        return _send_drafts(folder, server, user, password, dry_run, now, only)
 
 
 LOCK = ".thidua-gui.lock"
@@ -163,10 +165,13 @@ def _running(pid: object) -> bool:
     return True
 
 
-def _send_drafts(folder: Path, server: Server | None, user: str, password, dry_run: bool, now) -> SendReport:
+def _send_drafts(folder: Path, server: Server | None, user: str, password, dry_run: bool, now,
+                 only: Collection[str] | None = None) -> SendReport:
     report, ready = SendReport(), []
     sent_ids = _sent_message_ids(folder / SENT_DIR)
     for path in drafts_in(folder):
+        if only is not None and path.name not in only:
+            continue
         try:
             out = read_draft(path)
         except (OSError, ValueError) as exc:

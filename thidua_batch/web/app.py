@@ -5,7 +5,8 @@ import datetime as dt
 import hmac
 import io
 import secrets
-import zipfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from ..documents.drafts import FEEDBACK_DIR
 from ..model.findings import SEVERITY_WORDS
 from ..model.results import REASON_WORDS
 from . import board
-from .folders import UPLOAD_SUFFIXES, inbox_file_of, inbox_missing, inside, listing
-from .jobs import Runner
+from .folders import UPLOAD_SUFFIXES, inbox_file_of, inbox_missing, inside
+from .jobs import BATCH, RunState, Runner
+from .steps import STEP_ERRORS, YEAR_DIRS
 from .uploads import receive_file
+from .year import year_routes, year_steps, zip_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS = {400: "Yêu cầu không hợp lệ.", 401: "Cần đăng nhập.", 403: "Không được phép.",
@@ -37,6 +40,44 @@ class Settings:
     password: str | None = None        # required (and then asked) when not on loopback
     hosts: tuple[str, ...] = ()        # Host headers accepted ("127.0.0.1:8765"); empty = any
 
+    @property
+    def register_file(self) -> Path:
+        """The award register the page records into: --register, else the command line's default
+        (./so_khen_thuong.sqlite), so the page and the terminal agree (papers.md)."""
+        return self.register or Path("so_khen_thuong.sqlite")
+
+
+# Login when not on loopback (web.md): failures per client are slowed, then locked for a while;
+# a session lasts a working day.
+SLOW_AFTER, LOCK_AFTER = 3, 6              # failed attempts
+SLOW_SECONDS, LOCK_SECONDS = 2.0, 15 * 60
+SESSION_SECONDS = 10 * 3600
+
+
+class Doorkeeper:
+    """Failed logins per client address. `clock` is time.monotonic, replaceable in tests."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, list[float]] = {}
+
+    def locked_for(self, client: str) -> float:
+        """Seconds until CLIENT may try again; 0 when it may now."""
+        with self._lock:
+            times = [t for t in self._failures.get(client, []) if self.clock() - t < LOCK_SECONDS]
+            self._failures[client] = times
+            return LOCK_SECONDS - (self.clock() - times[-1]) if len(times) >= LOCK_AFTER else 0.0
+
+    def failed(self, client: str) -> int:
+        with self._lock:
+            self._failures.setdefault(client, []).append(self.clock())
+            return len(self._failures[client])
+
+    def passed(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
 
 def create_app(settings: Settings) -> Flask:
     app = Flask(__name__)
@@ -44,13 +85,18 @@ def create_app(settings: Settings) -> Flask:
                       SESSION_COOKIE_SAMESITE="Strict", MAX_CONTENT_LENGTH=settings.campaign.limits.max_file_bytes * 21)
     app.jinja_env.autoescape = True
     app.url_map.merge_slashes = False   # "//etc/passwd" is refused (404), not redirected
-    live, runner = board.Live(), Runner()
+    live, runner, door = board.Live(), Runner(), Doorkeeper()
     app.extensions["thidua"] = (settings, live, runner)
+    app.extensions["thidua_door"] = door
+    app.config["SESSION_CLOCK"] = time.time
 
     @app.before_request
     def guard():
         if settings.hosts and request.host not in settings.hosts:   # a rebound DNS name reaching loopback
             abort(400)
+        if settings.password and session.get("ok") and \
+                not 0 <= app.config["SESSION_CLOCK"]() - session.get("since", 0) < SESSION_SECONDS:
+            session.clear()            # a working day has passed: log in again
         if settings.password and not session.get("ok") and request.endpoint not in ("login", "static"):
             wanted = request.full_path.rstrip("?") if request.method == "GET" else "/"
             return redirect(url_for("login", tiep=wanted if wanted != "/" else None))
@@ -71,8 +117,8 @@ def create_app(settings: Settings) -> Flask:
     def common():
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(32)
-        return {"csrf": session["csrf"], "campaign": settings.campaign, "inbox": settings.inbox, "out": settings.out,
-                "inbox_missing": inbox_missing(settings.inbox),
+        return {"csrf": session["csrf"], "campaign": settings.campaign, "logged_in": bool(settings.password),
+                "inbox": settings.inbox, "out": settings.out, "inbox_missing": inbox_missing(settings.inbox),
                 "severity_words": {s.value: w for s, w in SEVERITY_WORDS.items()}, "fmt_time": _fmt_time}
 
     @app.errorhandler(HTTPException)
@@ -86,6 +132,9 @@ def create_app(settings: Settings) -> Flask:
         else:
             message = ERRORS.get(exc.code or 500, "Có lỗi.")
         return _message_page(exc.code or 500, message)
+
+    for refusal in STEP_ERRORS:         # a library's refusal (a damaged register…): its own Vietnamese words
+        app.register_error_handler(refusal, lambda exc: _message_page(422, str(exc)))
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):
@@ -129,23 +178,42 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
     def result():
         return live.result(settings.inbox, campaign, settings.register)
 
+    door = app.extensions["thidua_door"]
+
     @app.route("/dang-nhap", methods=["GET", "POST"])
     def login():
-        wrong = False
+        wrong, client = False, request.remote_addr or "?"
+        wait = door.locked_for(client)
+        if wait:
+            return render_template("dang_nhap.html", locked=int(wait // 60) + 1), 429
         if request.method == "POST":
             typed = request.form.get("password", "").encode("utf-8")   # bytes: a Vietnamese password compares too
             if settings.password and hmac.compare_digest(typed, settings.password.encode("utf-8")):
-                session["ok"] = True
+                door.passed(client)
+                session.clear()
+                session.update(ok=True, since=app.config["SESSION_CLOCK"](), csrf=secrets.token_urlsafe(32))
                 return redirect(_local(request.args.get("tiep", "")) or url_for("overview"))
+            count = door.failed(client)
+            if count >= SLOW_AFTER:    # slowed: each further wrong guess waits
+                time.sleep(SLOW_SECONDS)
+            if count >= LOCK_AFTER:
+                return render_template("dang_nhap.html", locked=LOCK_SECONDS // 60), 429
             wrong = True
         return render_template("dang_nhap.html", wrong=wrong), 401 if wrong else 200
+
+    @app.get("/dang-xuat")
+    def logout():
+        session.clear()
+        return redirect(url_for("login") if settings.password else url_for("overview"))
 
     @app.get("/")
     def overview():
         now = result()
-        return render_template("tong_quan.html", rows=board.unit_rows(now), totals=board.totals(now),
-                               days_left=board.days_left(campaign), outputs=board.outputs(settings.out, now),
-                               running=runner.state.running)
+        totals, outputs = board.totals(now), board.outputs(settings.out, now)
+        return render_template("tong_quan.html", rows=board.unit_rows(now), totals=totals,
+                               days_left=board.days_left(campaign), outputs=outputs,
+                               running=runner.state.running,
+                               strip=year_steps(settings, settings.register_file, totals, outputs))
 
     @app.route("/nhan", methods=["GET", "POST"])
     def upload():
@@ -177,7 +245,9 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
     @app.get("/tong-hop")
     def summary():
         now = result()
-        return render_template("tong_hop.html", state=runner.state, files=board.output_files(settings.out, campaign),
+        state = runner.state if runner.state.kind == BATCH else RunState()
+        files = [f for f in board.output_files(settings.out, campaign) if f.rel.split("/", 1)[0] not in YEAR_DIRS]
+        return render_template("tong_hop.html", state=state, busy=runner.state.running, files=files,
                                outputs=board.outputs(settings.out, now))
 
     @app.post("/tong-hop/chay")
@@ -213,15 +283,10 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
 
     @app.get("/tai/ket-qua.zip")
     def out_zip():
-        files = listing(settings.out)
-        if not files:
-            abort(404)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for rel in files:
-                archive.write(settings.out / rel, rel.as_posix())
-        buffer.seek(0)
-        return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name="ket-qua.zip")
+        # The batch's outputs only (the year's folders have their own pages), never a link out of OUT.
+        return zip_of(settings.out, settings.out, "ket-qua.zip", skip=YEAR_DIRS)
+
+    year_routes(app, settings, runner, settings.register_file)
 
 
 def _download(root: Path, rel: str):

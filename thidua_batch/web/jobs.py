@@ -1,8 +1,12 @@
-"""One batch run at a time, in a thread, with its progress: the Tổng hợp button."""
+"""Long work, one piece at a time, in a thread, with its progress: the batch run (Tổng hợp), and
+the year's other long steps (mail fetch and send, certificates, conference papers). A second start
+while anything runs is refused; the state shown is the last piece of work's."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,10 +16,22 @@ from ..documents.outputs import write_outputs
 from ..intake.inbox import walk
 from .folders import inbox_file_of, inbox_missing
 
+BATCH = "tong-hop"
+LOG = logging.getLogger(__name__)
+
+# What a piece of work is, for the officer (the progress line).
+KIND_WORDS = {BATCH: "tổng hợp", "thu-tai": "tải thư", "thu-gui": "gửi thư", "in": "ghi tệp in Bằng khen",
+              "hoi-nghi": "ghi văn bản hội nghị"}
+
+
+class JobFailed(Exception):
+    """A piece of work stopped with a message for the officer (Vietnamese), never a trace."""
+
 
 @dataclass
 class RunState:
     running: bool = False
+    kind: str = BATCH
     done: int = 0
     total: int = 0
     started: dt.datetime | None = None
@@ -24,15 +40,17 @@ class RunState:
     written: int = 0
     valid: bool | None = None
     writing: bool = False          # reading done, the outputs being written
+    result: object = None          # what a year step returned (its report), for its page
     seen: set[str] = field(default_factory=set, repr=False)   # inbox files read so far
 
     def to_dict(self) -> dict:
-        return {"running": self.running, "writing": self.writing, "done": self.done, "total": self.total, "error": self.error,
-                "written": self.written, "finished": self.finished.isoformat() if self.finished else None}
+        return {"running": self.running, "kind": self.kind, "writing": self.writing, "done": self.done,
+                "total": self.total, "error": self.error, "written": self.written,
+                "finished": self.finished.isoformat() if self.finished else None}
 
 
 class Runner:
-    """Starts the batch in a background thread; a second start while one runs is refused."""
+    """Starts work in a background thread; a second start while one runs is refused."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -52,6 +70,33 @@ class Runner:
             self.state = RunState(running=True, total=sum(1 for _ in walk(inbox)) if inbox.is_dir() else 0,
                                   started=dt.datetime.now(campaign.tz))
         threading.Thread(target=self._run, args=(inbox, out, campaign, register), daemon=True).start()
+        return True
+
+    def start_work(self, kind: str, work: Callable[[Callable[[int, int], None]], object], tz: dt.tzinfo) -> bool:
+        """Run WORK(progress) in the background; its return value becomes state.result. Whatever WORK
+        needs (a typed password) lives in its closure only, never in the state."""
+        with self._lock:
+            if self.state.running:
+                return False
+            self.state = RunState(running=True, kind=kind, started=dt.datetime.now(tz))
+        state = self.state
+
+        def progress(done: int, total: int) -> None:
+            state.done, state.total = done, total
+
+        def body() -> None:
+            try:
+                state.result = work(progress)
+            except JobFailed as exc:
+                state.error = str(exc)
+            except Exception:   # noqa: BLE001 - shown in words; the trace only in the console window
+                LOG.exception("%s failed", kind)
+                state.error = (f"Không {KIND_WORDS.get(kind, kind)} được do lỗi bất ngờ. Thử lại; nếu vẫn lỗi, "
+                               "chạy lệnh tương ứng trong cửa sổ dòng lệnh để xem thông báo.")
+            finally:
+                state.finished = dt.datetime.now(tz)
+                state.running = False
+        threading.Thread(target=body, daemon=True).start()
         return True
 
     def _run(self, inbox: Path, out: Path, campaign: Campaign, register: Path | None) -> None:
