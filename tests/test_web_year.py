@@ -309,6 +309,7 @@ def test_the_whole_year_on_the_page_alone(servers, browser_page, tmp_path, caplo
     page.wait_for_load_state()
     second = page.locator("p.message.error").inner_text()
     assert "Không ghi, không xóa gì" in second and NUMBER in second               # names the earlier decision
+    assert "“Xóa khỏi sổ…”" in second                                            # and the page's way to take it back
     assert invoke("register", "list", "--json", "--register", register).output.count('"number"') == 1
     shot("7-so-tu-choi")
     invoke("register", "template", "--out", tmp_path / "mau-so")

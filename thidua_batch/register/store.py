@@ -237,8 +237,9 @@ class Register:
         if len(hits) == len(decision.awardees) and len(numbers) == 1:
             number, date, _ = hits[0][1]
             return (f"{refused} Danh sách này đã được ghi vào sổ theo Quyết định số {number} ngày {date} "
-                    f"(cùng {len(hits)} tập thể, cá nhân). Nếu số {number} là số ghi nhầm, gỡ nó ra bằng "
-                    f"“thidua-batch register remove --number \"{number}\"” rồi ghi lại với số đúng.")
+                    f"(cùng {len(hits)} tập thể, cá nhân). Nếu số {number} là số ghi nhầm, gỡ nó ra (trên trang: "
+                    f"“Xóa khỏi sổ…” ở dòng Quyết định số {number}; bằng lệnh: “thidua-batch register remove "
+                    f"--number \"{number}\"”) rồi ghi lại với số đúng.")
         lines = [f"- {_who(a)}: đã được ghi theo Quyết định số {number} ngày {date}."
                  for a, (number, date, _) in hits]
         return f"{refused} Đã có trong sổ:\n" + "\n".join(lines)
