@@ -319,15 +319,10 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
         if request.form.get("xac_nhan") != "co":
             return problem("in.html", "Chưa xác nhận: chưa ghi gì.", 400)
 
-        def work(progress):
-            progress(0, 1)
-            try:
-                paths = steps.print_certificates(register, number, out, campaign)
-            except steps.STEP_ERRORS as exc:
-                raise JobFailed(str(exc)) from None
-            progress(1, 1)
+        def certificates():
+            paths = steps.print_certificates(register, number, out, campaign)
             return number, [p.relative_to(out).as_posix() for p in paths]
-        if not runner.start_work("in", work, campaign.tz):
+        if not runner.start_work("in", _one_step(certificates), campaign.tz):
             return busy_page(url_for("printing"))
         return redirect(url_for("printing"))
 
@@ -431,15 +426,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
         if not config.is_file() or not delegates.is_file():
             return problem("hoi_nghi.html", "Chưa có tệp hội nghị và danh sách đại biểu: ghi tệp mẫu trước.", 409)
 
-        def work(progress):
-            progress(0, 1)
-            try:
-                built = steps.build_papers(out, inbox, register, campaign)
-            except steps.STEP_ERRORS as exc:
-                raise JobFailed(str(exc)) from None
-            progress(1, 1)
-            return built
-        if not runner.start_work("hoi-nghi", work, campaign.tz):
+        papers = _one_step(lambda: steps.build_papers(out, inbox, register, campaign))
+        if not runner.start_work("hoi-nghi", papers, campaign.tz):
             return busy_page(url_for("conference"))
         return redirect(url_for("conference"))
 
@@ -447,6 +435,19 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     def papers_zip():
         folder = steps.conference_dir(out) / steps.PAPERS_DIR
         return zip_of(out, folder, "van-ban-hoi-nghi.zip")
+
+
+def _one_step(call):
+    """A piece of work of one step for the runner: the library's refusal becomes the job's message."""
+    def work(progress):
+        progress(0, 1)
+        try:
+            result = call()
+        except steps.STEP_ERRORS as exc:
+            raise JobFailed(str(exc)) from None
+        progress(1, 1)
+        return result
+    return work
 
 
 def _not_replaced(name: str, exc: Exception) -> str:
