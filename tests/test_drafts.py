@@ -443,8 +443,26 @@ def test_misspelling_suggests_the_right_name(tmp_path):
 def test_template_syntax_error(tmp_path):
     _rewrite(TEMPLATES_DIR / "to_trinh_tpl.docx", tmp_path / "to_trinh_tpl.docx",
              ("{%p endfor %}", "{%p endfr %}"))
-    with pytest.raises(WordTemplateError, match="to_trinh_tpl.docx"):
+    with pytest.raises(WordTemplateError, match="to_trinh_tpl.docx") as caught:
         check_templates(tmp_path)
+    message = str(caught.value)   # Jinja's English said in Vietnamese for the clerk who edited it
+    assert "gặp thẻ “endfr” trong khi khối “for” chưa đóng (cần một trong các thẻ “endfor”, “else”)" in message
+    assert "Encountered" not in message and "Jinja was looking" not in message
+
+
+@pytest.mark.parametrize("source, said", [
+    ("{% for a in b %}x", "mẫu hết mà khối “for” chưa đóng (thiếu một trong các thẻ “endfor”, “else”)"),
+    ("{{ a }", "dấu “}” đặt sai chỗ"),
+    ("{% endif %}", "thẻ “endif” không có khối nào mở trước nó"),
+    ("{{ a b }}", "cần “}}” mà gặp “b”"),
+    ("{{ a | khong_co }}", "không có bộ lọc “khong_co”"),
+])
+def test_jinja_messages_are_said_in_vietnamese(source, said):
+    import jinja2
+    from thidua_batch.documents.word import jinja_words
+    with pytest.raises(jinja2.TemplateError) as caught:
+        jinja2.Environment().from_string(source)
+    assert said in jinja_words(caught.value)
 
 
 def test_missing_templates_dir(tmp_path):

@@ -438,3 +438,16 @@ def test_a_reply_written_after_the_deadline_asks_by_the_same_date_as_its_letter(
     letter = "\n".join(p.text for p in Document(str(out / "phan_hoi" / "nam-nhun.docx")).paragraphs)
     assert f"gửi lại chậm nhất ngày {due}" in body and f"chậm nhất ngày {due}" in letter
     assert "20/12/2020 bằng cách" not in body and "trước ngày 20/12/2020" not in body
+
+
+@pytest.mark.parametrize("text, said", [
+    ("{không phải json", "không phải JSON, hoặc một mục sai kiểu"),
+    ('{"campaign": {"id": "vhcs-2020"}, "files": []}', "thiếu mục “units”"),
+])
+def test_a_broken_report_json_is_said_in_vietnamese(tmp_path, text, said):
+    (tmp_path / "ket-qua").mkdir()
+    (tmp_path / "ket-qua" / "report.json").write_text(text, "utf-8")
+    result = invoke("mail", "replies", tmp_path / "ket-qua", "--out", tmp_path / "tra-loi")
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert "Expecting" not in result.output and "KeyError" not in result.output
+    assert not (tmp_path / "tra-loi").exists()

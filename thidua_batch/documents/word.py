@@ -111,7 +111,7 @@ class CompiledTemplate:
         try:
             xml = template.render(context)
         except TemplateError as exc:
-            raise WordTemplateError(f"Mẫu văn bản “{self.path.name}”: lỗi khi điền dữ liệu: {exc}.") from exc
+            raise WordTemplateError(f"Mẫu văn bản “{self.path.name}”: lỗi khi điền dữ liệu: {jinja_words(exc)}.") from exc
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _LISTING_CHARS.search(xml):
@@ -168,8 +168,42 @@ class _Zip:
         return bytes(self.blob) + directory + end
 
 
+# Jinja's syntax messages, said in Vietnamese for the clerk who edits a template in Word.
+_JINJA_WORDS = (
+    (r"Encountered unknown tag '([^']+)'\. Jinja was looking for the following tags: (.+?)\. "
+     r"The innermost block that needs to be closed is '([^']+)'\.",
+     lambda m: f"gặp thẻ “{m[1]}” trong khi khối “{m[3]}” chưa đóng (cần một trong các thẻ {_tags(m[2])})"),
+    (r"Encountered unknown tag '([^']+)'\.", lambda m: f"thẻ “{m[1]}” không có khối nào mở trước nó"),
+    (r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. "
+     r"The innermost block that needs to be closed is '([^']+)'\.",
+     lambda m: f"mẫu hết mà khối “{m[2]}” chưa đóng (thiếu một trong các thẻ {_tags(m[1])})"),
+    (r"unexpected '([^']+)'", lambda m: f"dấu “{m[1]}” đặt sai chỗ (thẻ phải là {{{{ … }}}} hoặc {{% … %}})"),
+    (r"expected token '([^']+)', got '([^']+)'", lambda m: f"cần “{_TOKENS.get(m[1], m[1])}” mà gặp “{m[2]}”"),
+    (r"No filter named '([^']+)'", lambda m: f"không có bộ lọc “{m[1]}”"),
+    (r"No test named '([^']+)'", lambda m: f"không có phép thử “{m[1]}”"),
+)
+
+
+_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "name": "tên", "end of template": "hết mẫu"}
+
+
+def _tags(listed: str) -> str:
+    return ", ".join(f"“{t}”" for t in re.findall(r"'([^']+)'", listed))
+
+
+def jinja_words(exc: TemplateError) -> str:
+    """What a Jinja error says about the template, in Vietnamese (its line numbers are the XML's, not
+    anything the clerk sees in Word, so they are left out)."""
+    text = exc.message or str(exc)
+    for pattern, words in _JINJA_WORDS:
+        found = re.search(pattern, text)
+        if found:
+            return words(found)
+    return "cú pháp thẻ không hợp lệ"
+
+
 def _syntax_message(path: Path, exc: TemplateError) -> str:
-    return (f"Mẫu văn bản “{path.name}” có thẻ Jinja viết sai: {exc}. "
+    return (f"Mẫu văn bản “{path.name}” có thẻ Jinja viết sai: {jinja_words(exc)}. "
             "Kiểm tra các cặp {{ }}, {%p %}, {%tr %} và các lệnh for/if/endfor/endif.")
 
 

@@ -76,8 +76,12 @@ def read_report(run_dir: Path) -> RunReport:
         return RunReport(data["campaign"]["id"], units, generated)
     except FileNotFoundError:
         raise MailError(f"Không có {path}: hãy chạy “thidua-batch run” trước, rồi chỉ thư mục kết quả.") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise MailError(f"Tệp {path} không đúng định dạng report.json ({exc}).") from None
+    except KeyError as exc:
+        raise MailError(f"Tệp {path} không đúng định dạng report.json: thiếu mục “{exc.args[0]}”. Hãy chạy lại "
+                        "“thidua-batch run”.") from None
+    except (ValueError, TypeError):
+        raise MailError(f"Tệp {path} không đúng định dạng report.json (không phải JSON, hoặc một mục sai kiểu). "
+                        "Hãy chạy lại “thidua-batch run”.") from None
 
 
 def _file(entry: dict) -> tuple[str | None, RunFile]:
