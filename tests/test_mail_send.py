@@ -134,3 +134,27 @@ def test_header_lines_stay_within_limits_whatever_the_names(smtp, tmp_path):
     result = invoke("mail", "send", folder, "--smtp", smtp.address, "--plain", "--user", USER)
     assert result.exit_code == 0, result.output
     assert sorted(smtp.received[0].rcpt_tos) == [f"vp{n}@units.test" for n in range(3)]
+
+
+def test_the_progress_callback_sees_each_draft_settled_in_turn(smtp, tmp_path):
+    folder = drafts(tmp_path / "nhap", {f"d{n}": (f"u{n}@units.test",) for n in range(3)})
+    drafts(folder, {"khong-nguoi-nhan": ()})                  # left out: no recipient, settled too
+    smtp.refuse = {"u1@units.test"}                           # refused: settled, not sent
+    server = parse_server(smtp.address, tls_port=465, starttls_port=587, starttls=False, plain=True)
+    seen = []
+    report = send_drafts(folder, server, USER, lambda: PASSWORD,
+                         progress=lambda done, total: seen.append((done, total, len(smtp.received))))
+    # the draft without recipient is settled first (before any connection), then one call per message,
+    # each after the server has answered that message
+    assert [(d, t) for d, t, _ in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert [r for _, _, r in seen] == [0, 1, 1, 2]
+    assert len(report.sent) == 2 and len(report.failed) == 1 and len(report.skipped) == 1
+
+
+def test_the_progress_callback_counts_one_per_message_sent(smtp, tmp_path):
+    folder = drafts(tmp_path / "nhap", {f"d{n}": (f"u{n}@units.test",) for n in range(5)})
+    server = parse_server(smtp.address, tls_port=465, starttls_port=587, starttls=False, plain=True)
+    seen = []
+    send_drafts(folder, server, USER, lambda: PASSWORD,
+                progress=lambda done, total: seen.append((done, total, len(smtp.received))))
+    assert seen == [(n, 5, n) for n in range(1, 6)]

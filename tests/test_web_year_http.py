@@ -219,6 +219,44 @@ def test_sending_needs_its_confirmation_and_one_piece_of_work_at_a_time(folders,
     assert (folder / "tam-duong.eml").is_file()
 
 
+def test_the_page_shows_each_message_sent_while_sending(folders, tmp_path):
+    inbox, out, register = folders
+    folder = out / "thu-tra-loi"
+    names = [f"don-vi-{n}.eml" for n in range(3)]
+    for n, name in enumerate(names):
+        draft = messages.Draft((f"u{n}@example.com",), f"Thư {n}", "Nội dung.\n", ())
+        messages.write(messages.build(draft, "Ban <luonghaldld@gmail.com>", dt.datetime(2020, 12, 21, 9)),
+                       folder / name)
+    app = make_app(folders)
+    c = app.test_client()
+    watcher = app.test_client()
+    shown = []
+
+    class Watching(list):
+        """The server's store of accepted mail: as each message arrives, what the page's progress says."""
+
+        def append(self, item):
+            shown.append(watcher.get("/tong-hop/tien-do").get_json())
+            super().append(item)
+
+    smtp = SmtpServer.start(tmp_path)
+    smtp.received = Watching()
+    try:
+        csrf = token(c, "/thu")
+        form = {"csrf": csrf, "chon": names, "may_chu": smtp.address, "dia_chi": USER, "mat_khau": PASSWORD,
+                "bao_mat": "plain", "xac_nhan": "co"}
+        assert c.post("/thu/tra-loi/gui", data=form).status_code == 302
+        wait_idle(app)
+    finally:
+        smtp.stop()
+    assert len(smtp.received) == 3
+    # while message k arrives, the page says k-1 of 3 are done: the count moves with each message
+    assert [(s["kind"], s["done"], s["total"]) for s in shown] == [("thu-gui", 0, 3), ("thu-gui", 1, 3),
+                                                                   ("thu-gui", 2, 3)]
+    final = c.get("/tong-hop/tien-do").get_json()
+    assert (final["done"], final["total"], final["running"]) == (3, 3, False)
+
+
 def test_send_drafts_only_the_chosen_ones(tmp_path):
     smtp = SmtpServer.start(tmp_path)
     try:

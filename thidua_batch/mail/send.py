@@ -90,16 +90,19 @@ def _without_unsent(raw: bytes) -> bytes:
 
 def send_drafts(folder: Path, server: Server | None, user: str, password: Callable[[], str] | None,
                 dry_run: bool = False, now: Callable[[], dt.datetime] | None = None,
-                only: Collection[str] | None = None) -> SendReport:
+                only: Collection[str] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> SendReport:
     """Send every draft of FOLDER (or only the drafts named in ONLY: the officer's choice on the
-    page). `password` is asked for only when something is to be sent.
+    page). `password` is asked for only when something is to be sent. PROGRESS(done, total), when
+    given, is called once per draft of the run (total: the drafts considered) as soon as that draft is
+    settled: sent, refused, or left out (unreadable, no recipient, already or perhaps sent).
     Raises MailError when the server cannot be reached or refuses the login (nothing was sent), or
     when another `mail send` works on FOLDER (its lock file is there)."""
     folder = Path(folder)
     if dry_run:
         return _send_drafts(folder, server, user, password, dry_run, now, only)
     with folder_lock(folder):
-        return _send_drafts(folder, server, user, password, dry_run, now, only)
+        return _send_drafts(folder, server, user, password, dry_run, now, only, progress)
 
 
 LOCK = ".thidua-gui.lock"
@@ -166,28 +169,44 @@ def _running(pid: object) -> bool:
 
 
 def _send_drafts(folder: Path, server: Server | None, user: str, password, dry_run: bool, now,
-                 only: Collection[str] | None = None) -> SendReport:
+                 only: Collection[str] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> SendReport:
     report, ready = SendReport(), []
     sent_ids = _sent_message_ids(folder / SENT_DIR)
-    for path in drafts_in(folder):
-        if only is not None and path.name not in only:
-            continue
+    paths = [p for p in drafts_in(folder) if only is None or p.name in only]
+    settled = _Counter(len(paths), progress)
+    for path in paths:
         try:
             out = read_draft(path)
         except (OSError, ValueError) as exc:
             report.failed.append(Outcome(path, (), "", f"không đọc được thư nháp: {exc}"))
+            settled.one()
             continue
         reason = _not_to_send(out, sent_ids, path)
         if reason:
             report.skipped.append(Outcome(path, out.recipients, out.subject, reason))
+            settled.one()
         else:
             ready.append(out)
     if dry_run:
         report.planned = [Outcome(o.path, o.recipients, o.subject, "sẽ gửi") for o in ready]
         return report
     if ready:
-        _send_all(ready, server, user, password(), report, now or dt.datetime.now)
+        _send_all(ready, server, user, password(), report, now or dt.datetime.now, settled)
     return report
+
+
+class _Counter:
+    """The drafts settled so far, told to the caller's progress callback (if any) one at a time."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None) -> None:
+        self.done, self.total, self.progress = 0, total, progress
+
+    def one(self, count: int = 1) -> None:
+        for _ in range(count):
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.total)
 
 
 def _not_to_send(out: Outgoing, sent_ids: set[str], path: Path) -> str:
@@ -215,7 +234,8 @@ def _sent_message_ids(sent: Path) -> set[str]:
     return ids
 
 
-def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, report: SendReport, now) -> None:
+def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, report: SendReport, now,
+              settled: _Counter) -> None:
     """One connection for all; when the server drops it, one new connection for the rest."""
     smtp = _connect(server, user, password)
     try:
@@ -226,12 +246,14 @@ def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, r
                 except MailError as exc:
                     report.failed += [Outcome(o.path, o.recipients, o.subject, f"chưa gửi: {exc}")
                                       for o in ready[number:]]
+                    settled.one(len(ready) - number)
                     return
             try:
                 answer, refused = _send_one(smtp, out)
             except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
                 _marker(out.path).unlink(missing_ok=True)   # refused before acceptance: certainly not sent
                 report.failed.append(Outcome(out.path, out.recipients, out.subject, _refusal(exc)))
+                settled.one()
                 continue
             except OSError as exc:   # the connection broke: perhaps sent, so the marker stays
                 report.failed.append(Outcome(out.path, out.recipients, out.subject,
@@ -239,6 +261,7 @@ def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, r
                                              f"{_not_to_send(out, set(), out.path)}"))
                 _quit(smtp)
                 smtp = None
+                settled.one()
                 continue
             accepted = tuple(r for r in out.recipients if r not in refused)
             rest = _draft_for(out, tuple(refused)) if refused else None
@@ -248,6 +271,7 @@ def _send_all(ready: list[Outgoing], server: Server, user: str, password: str, r
                 report.failed.append(Outcome(rest, tuple(refused), out.subject, (
                     "máy chủ từ chối người nhận " + ", ".join(f"{a} ({c} {t})" for a, (c, t) in refused.items())
                     + f"; đã gửi cho {', '.join(accepted)}; thư nháp cho người bị từ chối vẫn ở thư mục: {rest.name}")))
+            settled.one()
     finally:
         _quit(smtp)
 

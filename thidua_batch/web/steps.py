@@ -77,9 +77,11 @@ def plan_sending(folder: Path, names: Collection[str]) -> SendReport:
     return send_drafts(folder, None, "", None, dry_run=True, only=set(names))
 
 
-def send_mail(folder: Path, server: Server, user: str, password: str, names: Collection[str]) -> SendReport:
-    """`mail send FOLDER`, for the chosen drafts only; each goes once, then moves to da_gui/."""
-    return send_drafts(folder, server, user, lambda: password, only=set(names))
+def send_mail(folder: Path, server: Server, user: str, password: str, names: Collection[str],
+              progress: Callable[[int, int], None] | None = None) -> SendReport:
+    """`mail send FOLDER`, for the chosen drafts only; each goes once, then moves to da_gui/.
+    PROGRESS(done, total) after each draft settled."""
+    return send_drafts(folder, server, user, lambda: password, only=set(names), progress=progress)
 
 
 @dataclass(frozen=True)

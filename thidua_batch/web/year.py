@@ -144,12 +144,11 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
             return problem("thu.html", str(exc), 400)
 
         def work(progress):
-            progress(0, len(names))
+            progress(0, len(names))       # while connecting; then one step per draft settled
             try:
-                report = steps.send_mail(folder, server, user, password, names)
+                report = steps.send_mail(folder, server, user, password, names, progress)
             except steps.STEP_ERRORS as exc:
                 raise JobFailed(str(exc)) from None
-            progress(len(names), len(names))
             return bo, report
         if not runner.start_work("thu-gui", work, campaign.tz):
             return busy_page(url_for("mail"))
