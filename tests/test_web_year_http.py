@@ -16,11 +16,11 @@ import pytest
 from mail_servers import PASSWORD, USER, ImapServer, SmtpServer
 
 from thidua_batch.batch import run_batch
-from thidua_batch.config.campaign import load_campaign
+from thidua_batch.config.campaign import default_campaign_text, load_campaign
 from thidua_batch.documents.outputs import write_outputs
 from thidua_batch.mail import messages
 from thidua_batch.mail.connection import parse_server
-from thidua_batch.mail.send import send_drafts
+from thidua_batch.mail.send import drafts_in, send_drafts
 from thidua_batch.register.store import open_register
 from thidua_batch.web import app as web_app
 from thidua_batch.web.app import Settings, create_app
@@ -255,6 +255,54 @@ def test_the_page_shows_each_message_sent_while_sending(folders, tmp_path):
                                                                    ("thu-gui", 2, 3)]
     final = c.get("/tong-hop/tien-do").get_json()
     assert (final["done"], final["total"], final["running"]) == (3, 3, False)
+
+
+def test_drafting_replies_again_leaves_out_the_units_already_sent_this_run(folders, tmp_path):
+    inbox, out, register = folders
+    text = default_campaign_text()
+    for unit_id in ("tam-duong", "sin-ho"):
+        text = text.replace(f'id = "{unit_id}"', f'id = "{unit_id}"\nemails = ["{unit_id}@example.com"]', 1)
+    (tmp_path / "chien-dich.toml").write_text(text, "utf-8")
+    campaign = load_campaign(tmp_path / "chien-dich.toml")
+    write_outputs(run_batch(SAMPLES, campaign), out)
+    app = create_app(Settings(inbox, out, campaign, register=register))
+    app.testing = False
+    c = app.test_client()
+    folder = out / "thu-tra-loi"
+    csrf = token(c, "/thu")
+    first = c.post("/thu/tra-loi/soan", data={"csrf": csrf}).get_data(as_text=True)
+    assert "Soạn lại cả thư đã gửi" in first and "Không soạn lại thư" not in first
+    everyone = sorted(p.name for p in drafts_in(folder))
+    assert len(everyone) == 10 and {"tam-duong.eml", "sin-ho.eml"} <= set(everyone)
+    smtp = SmtpServer.start(tmp_path)
+    try:
+        form = {"csrf": csrf, "chon": ["tam-duong.eml", "sin-ho.eml"], "may_chu": smtp.address, "dia_chi": USER,
+                "mat_khau": PASSWORD, "bao_mat": "plain", "xac_nhan": "co"}
+        assert c.post("/thu/tra-loi/gui", data=form).status_code == 302
+        wait_idle(app)
+    finally:
+        smtp.stop()
+    assert sorted(r.rcpt_tos[0] for r in smtp.received) == ["sin-ho@example.com", "tam-duong@example.com"]
+    # an old unsent draft of a unit already answered (made before the send) must not linger either
+    (folder / "tam-duong.eml").write_bytes((folder / "da_gui" / "tam-duong.eml").read_bytes())
+
+    again = c.post("/thu/tra-loi/soan", data={"csrf": csrf}).get_data(as_text=True)
+    assert ("Không soạn lại thư cho 2 đơn vị đã được gửi thư trả lời của lần tổng hợp này" in again
+            and "Liên đoàn Lao động huyện Tam Đường" in again and "Liên đoàn Lao động huyện Sìn Hồ" in again)
+    assert sorted(p.name for p in drafts_in(folder)) == [n for n in everyone if n not in ("tam-duong.eml", "sin-ho.eml")]
+    assert sorted(p.name for p in (folder / "da_gui").glob("*.eml")) == ["sin-ho.eml", "tam-duong.eml"]   # kept
+
+    ticked = c.post("/thu/tra-loi/soan", data={"csrf": csrf, "soan_lai": "co"}).get_data(as_text=True)
+    assert "Không soạn lại thư" not in ticked and sorted(p.name for p in drafts_in(folder)) == everyone
+    assert "Đơn vị này đã được gửi một thư lúc" in ticked          # the page's warning still says it
+
+    # a new run: the replies sent were to the earlier one, so every unit gets its draft again
+    for name in ("tam-duong.eml", "sin-ho.eml"):
+        (folder / name).unlink()
+    later = dt.datetime.now(campaign.tz) + dt.timedelta(seconds=2)    # never within the drafting's second
+    write_outputs(run_batch(SAMPLES, campaign, now=later), out)
+    after = c.post("/thu/tra-loi/soan", data={"csrf": csrf}).get_data(as_text=True)
+    assert "Không soạn lại thư" not in after and sorted(p.name for p in drafts_in(folder)) == everyone
 
 
 def test_send_drafts_only_the_chosen_ones(tmp_path):

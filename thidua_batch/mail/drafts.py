@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông ti
 class DraftReport:
     written: list[Path] = field(default_factory=list)
     no_address: list[str] = field(default_factory=list)   # unit names whose draft has no To
+    left_out: list[str] = field(default_factory=list)     # unit names not drafted: asked to leave them out
 
 
 def write_template_drafts(campaign: Campaign, out: Path, now: dt.datetime | None = None) -> DraftReport:
@@ -41,22 +43,28 @@ def write_template_drafts(campaign: Campaign, out: Path, now: dt.datetime | None
     return report
 
 
-def write_reply_drafts(run_dir: Path, campaign: Campaign, out: Path, now: dt.datetime | None = None) -> DraftReport:
+def write_reply_drafts(run_dir: Path, campaign: Campaign, out: Path, now: dt.datetime | None = None,
+                       leave_out: Collection[str] = ()) -> DraftReport:
     """One reply per unit that sent something, in its own thread, its letter attached. Checks the
-    whole run first: a missing letter stops everything before any draft is written."""
+    whole run first: a missing letter stops everything before any draft is written. Units whose id
+    is in LEAVE_OUT (the page: their reply to this run already sent) get no draft, and a draft of
+    theirs still waiting in OUT is removed, so they cannot be sent a second one."""
     run = read_report(run_dir)
     if run.campaign_id != campaign.id:
         raise MailError(f"Kết quả trong {run_dir} là của chiến dịch “{run.campaign_id}”, không phải “{campaign.id}”: "
                         "dùng --campaign với đúng tệp chiến dịch.")
     units = [u for u in run.units if u.status != MISSING]
+    skipped = [u for u in units if u.id in leave_out]
+    units = [u for u in units if u.id not in leave_out]
     letters = {u.id: Path(run_dir) / "phan_hoi" / f"{u.id}.docx" for u in units}
     absent = [str(p) for p in letters.values() if not p.is_file()]
     if absent:
         raise MailError("Thiếu thư phản hồi: " + ", ".join(absent) + ". Hãy chạy lại “thidua-batch run”.")
     now = now or dt.datetime.now(campaign.tz)
     due = campaign.resubmit_due(run.generated_at or now)   # the same date as the attached letter's
-    report = DraftReport()
+    report = DraftReport(left_out=[u.name for u in skipped])
     with OutputSet(out) as drafts:
+        drafts.drop_unless_written(f"{u.id}.eml" for u in skipped)
         for unit in units:
             draft = reply_draft(campaign, unit, letters[unit.id].read_bytes(), due)
             _write(campaign, draft, drafts, f"{unit.id}.eml", now, report, unit.name)

@@ -12,7 +12,9 @@ come only from INBOX and OUT):
 """
 from __future__ import annotations
 
+import datetime as dt
 import email
+import email.parser
 import email.policy
 import email.utils
 import re
@@ -30,6 +32,7 @@ from ..documents.word import WordTemplateError
 from ..mail.connection import MailError, Server, parse_server
 from ..mail.drafts import DraftReport, write_reply_drafts, write_template_drafts
 from ..mail.fetch import FetchReport, fetch
+from ..mail.run_report import read_report
 from ..mail.send import SENT_DIR, SendReport, drafts_in, send_drafts
 from ..register.commands import (decision_from_list, decision_from_run, export, parse_date, record_run,
                                  remove_decision)
@@ -62,9 +65,41 @@ def fetch_mail(server: Server, user: str, password: str, inbox: Path, campaign: 
     return fetch(server, user, password, inbox, campaign.plan.date, "INBOX", campaign.tz, progress, campaign)
 
 
-def draft_replies(out: Path, campaign: Campaign) -> DraftReport:
-    """`mail replies OUT --out OUT/thu-tra-loi`."""
-    return write_reply_drafts(out, campaign, out / REPLIES_DIR)
+def draft_replies(out: Path, campaign: Campaign, again: bool = False) -> DraftReport:
+    """`mail replies OUT --out OUT/thu-tra-loi`, less the units whose reply to this very run was
+    already sent (unless AGAIN: the officer asked to draft those too)."""
+    sent = {} if again else replies_sent_for_run(out, campaign)
+    return write_reply_drafts(out, campaign, out / REPLIES_DIR, leave_out=set(sent))
+
+
+def replies_sent_for_run(out: Path, campaign: Campaign) -> dict[str, dt.datetime]:
+    """Unit id → when its reply to the run now in OUT was drafted, for the replies in da_gui/ that
+    belong to that run. A reply is drafted from report.json, so one whose Date (the drafting time,
+    sent as drafted) is not before report.json's generated_at was drafted from this run; a reply to
+    an earlier run is older than this run's generated_at."""
+    try:
+        generated = read_report(out).generated_at
+    except (OSError, ValueError, KeyError, MailError):
+        return {}
+    sent = out / REPLIES_DIR / SENT_DIR
+    if generated is None or not sent.is_dir():
+        return {}
+    generated = _aware(generated, campaign)
+    found: dict[str, dt.datetime] = {}
+    for path in sorted(sent.glob("*.eml")):
+        try:
+            with path.open("rb") as handle:
+                head = email.parser.BytesHeaderParser(policy=email.policy.compat32).parse(handle)
+            drafted = _aware(email.utils.parsedate_to_datetime(str(head.get("Date", ""))), campaign)
+        except (OSError, TypeError, ValueError):
+            continue
+        if drafted >= generated:
+            found[re.sub(r"_\d+$", "", path.stem)] = drafted
+    return found
+
+
+def _aware(moment: dt.datetime, campaign: Campaign) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=campaign.tz)
 
 
 def draft_unit_mails(out: Path, campaign: Campaign) -> DraftReport:

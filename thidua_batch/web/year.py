@@ -105,7 +105,8 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
         if runner.state.running:          # never change what a running piece of work reads or writes
             return busy_page(url_for("mail"))
         try:
-            report = steps.draft_replies(out, campaign) if bo == "tra-loi" else steps.draft_unit_mails(out, campaign)
+            report = steps.draft_replies(out, campaign, again=request.form.get("soan_lai") == "co") \
+                if bo == "tra-loi" else steps.draft_unit_mails(out, campaign)
         except steps.STEP_ERRORS as exc:
             return problem("thu.html", str(exc))
         return render_template("thu.html", drafted=(bo, report), **mail_data())
