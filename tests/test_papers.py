@@ -516,3 +516,22 @@ def test_a_letter_names_word_with_its_capital():
                       received_at=at(15))
     line = _file_line(file, CAMPAIGN)
     assert "(bảng trong văn bản Word; lần sau đề nghị dùng mẫu)" in line.status
+
+
+def test_the_console_calls_đạt_only_the_units_the_tờ_trình_calls_đạt(tmp_path, inbox):
+    from click.testing import CliRunner
+    from thidua_batch.cli import main
+    good = filled(tmp_path, CAMPAIGN, "phong-tho")
+    put(good, inbox, "phong tho.xlsx", at(15))
+    noted = filled(tmp_path, CAMPAIGN, "tam-duong")
+    noted.set_field("Có biên bản họp xét", "Không")
+    put(noted, inbox, "tam duong.xlsx", at(15))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inbox), "--out", str(out)])
+    rows = submission_rows(out)
+    assert rows["Liên đoàn Lao động huyện Phong Thổ"][5] == "Đạt yêu cầu"
+    assert rows[TD][5] == "Không có biên bản họp xét"
+    assert "2/11 đơn vị đã gửi; 1 đạt yêu cầu." in result.output
+    assert f"Không có lỗi, có điều cần lưu ý (xem Ghi chú của tờ trình): {TD}" in result.output
+    statuses = {r["Đơn vị"]: r["Trạng thái"] for r in workbook_rows(out, "Tổng hợp đơn vị") if r["Đơn vị"]}
+    assert statuses[TD] == "Không có lỗi, có điều cần lưu ý"

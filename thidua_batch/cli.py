@@ -16,6 +16,7 @@ from .common.atomic import OutputBlocked
 from .common.console import use_safe_streams
 from .common.timings import Timings
 from .config.campaign import Campaign, CampaignError, load_campaign
+from .documents.board import units_with_notes
 from .documents.report import dumps, file_entry
 from .documents.report import stats as report_stats
 from .documents.report import to_report
@@ -260,8 +261,13 @@ def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:
         by_status.setdefault(u.status, []).append(u.unit.name)
     click.echo(f"Tệp: {stats['files']} tệp; nhận {stats['files_accepted']}, từ chối {stats['files_rejected']}, "
                f"bỏ qua {stats['files_ignored']}, bị thay thế {stats['files_superseded']}.")
+    noted = units_with_notes(result)
+    fine = [u.unit.name for u in result.units if u.status == OK and u.unit.id not in noted]
     click.echo(f"Đơn vị: {stats['units_submitted']}/{stats['units_expected']} đơn vị đã gửi; "
-               f"{len(by_status.get(OK, []))} đạt yêu cầu.")
+               f"{len(fine)} đạt yêu cầu.")
+    if noted:   # the tờ trình states a fact about these: not "Đạt yêu cầu" there, nor here
+        click.echo("  Không có lỗi, có điều cần lưu ý (xem Ghi chú của tờ trình): "
+                   + ", ".join(u.unit.name for u in result.units if u.unit.id in noted))
     for status in (HAS_ERRORS, OVER_QUOTA, UNDER_QUOTA, UNUSABLE, MISSING):
         if by_status.get(status):
             click.echo(f"  {STATUS_WORDS[status]}: {', '.join(by_status[status])}")

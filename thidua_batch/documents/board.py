@@ -51,6 +51,13 @@ class UnitIndex:
         return sorted(found.values(), key=lambda f: self._finding_pos[id(f)])
 
 
+def units_with_notes(result: BatchResult, index: UnitIndex | None = None) -> set[str]:
+    """Units without errors of which the tờ trình still states a fact (no biên bản, late, own layout…):
+    every paper and the console call only the others "Đạt yêu cầu"."""
+    index = index or UnitIndex(result)
+    return {u.unit.id for u in result.units if u.status == OK and unit_facts(result, u, index.findings(u))}
+
+
 def unit_files(result: BatchResult, ur: UnitResult) -> list[FileResult]:
     """Every file the unit sent (accepted, superseded or rejected), in the result's order."""
     return UnitIndex(result).files(ur)

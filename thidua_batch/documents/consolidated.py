@@ -14,7 +14,7 @@ import xlsxwriter
 from ..common.atomic import atomic_path
 from ..common.text import fold
 from ..config.list_words import ROW_KINDS
-from .board import UnitIndex, finding_value, unit_facts
+from .board import UnitIndex, finding_value, units_with_notes
 from ..model.findings import CODE_WORDS, SEVERITY_WORDS, Severity
 from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, OK, REASON_WORDS, STATUS_WORDS,
                              BatchResult, Cell, FileResult)
@@ -233,12 +233,12 @@ def _unit_rows(result: BatchResult):
             e, w = counts.get(f.unit, (0, 0))
             counts[f.unit] = (e + (f.severity is Severity.ERROR), w + (f.severity is Severity.WARNING))
     kinds = kind_names(result)
-    index = UnitIndex(result)
+    noted = units_with_notes(result)
     for i, u in enumerate(result.units, 1):
         errors, warnings = counts.get(u.unit.id, (0, 0))
         tone = "error" if errors else ("warning" if warnings else None)
         status = STATUS_WORDS[u.status]
-        if u.status == OK and unit_facts(result, u, index.findings(u)):
+        if u.unit.id in noted:
             status = OK_WITH_NOTES   # "Đạt yêu cầu" only where the tờ trình says it: nothing found
         yield [i, u.unit.id, u.unit.name, kinds[u.unit.id], u.quota.collectives, u.quota.individuals,
                u.submitted.collectives, u.submitted.individuals, u.in_decision.collectives,
