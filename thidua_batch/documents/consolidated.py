@@ -5,6 +5,7 @@ Written with xlsxwriter: every text goes through `write_string`, so a summary ty
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -163,6 +164,7 @@ LINE_PT = 12.75      # a line of Times New Roman 11 (Excel's; LibreOffice's is a
 PAD_PT = 2.25        # above and below the lines
 
 
+@functools.lru_cache(maxsize=4096)
 def _char_width(ch: str, bold: bool) -> float:
     code = ord(ch)
     if 32 <= code < 127:
@@ -178,6 +180,7 @@ def _char_width(ch: str, bold: bool) -> float:
     return 1000 if unicodedata.east_asian_width(ch) in ("W", "F") else 556
 
 
+@functools.lru_cache(maxsize=65536)   # Vietnamese syllables repeat: a thousand units' rows share most words
 def text_width_pt(text: str, bold: bool = False) -> float:
     return sum(_char_width(ch, bold) for ch in text) * FONT_PT / 1000
 
