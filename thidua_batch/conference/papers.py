@@ -293,7 +293,7 @@ def _decision_block(conference: Conference, decision: Decision, batch_no: int
             f"{' của ' + decision.issuer if decision.issuer else ''}: tặng {decision.award} cho {recipients}")
     rows = [ScriptRow(heading=head, introducer="", performer="", content="", note=""),
             ScriptRow(heading="", introducer=conference.mc, performer=conference.decision_reader,
-                      content=(f"Người dẫn chương trình công bố Quyết định số "
+                      content=("Người dẫn chương trình công bố Quyết định số "
                                if is_mc(conference, conference.decision_reader) else
                                f"Trân trọng kính mời {conference.decision_reader} công bố Quyết định số ")
                               + f"{decision.number} ngày {short_date(decision.date)} về việc tặng {decision.award}"

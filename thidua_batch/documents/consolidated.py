@@ -15,9 +15,9 @@ import xlsxwriter
 from ..common.atomic import atomic_path
 from ..common.text import fold
 from ..config.list_words import ROW_KINDS
-from .board import UnitIndex, finding_value, units_with_notes
+from .board import finding_value, units_with_notes
 from ..model.findings import CODE_WORDS, SEVERITY_WORDS, Severity
-from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, OK, REASON_WORDS, STATUS_WORDS,
+from ..model.results import (COLLECTIVE, FILE_STATUS_WORDS, INDIVIDUAL, LAYOUT_WORDS, REASON_WORDS, STATUS_WORDS,
                              BatchResult, Cell, FileResult)
 
 FILE_NAME = "tong_hop_khen_thuong.xlsx"

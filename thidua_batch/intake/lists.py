@@ -83,6 +83,16 @@ def add_tables(result: FileResult, tables: list[Table]) -> None:
         result.findings.extend(_row_findings(result.path, table))
 
 
+def add_found_tables(result: FileResult, tables: list[Table], layout: str) -> None:
+    """Tables found in a list not laid out as the template (the unit's own sheets, a Word table, a table
+    pasted in a mail): the file's layout, each kind's missing columns, then their rows."""
+    result.layout = layout
+    for table in tables:
+        for kind in table.kinds:
+            column_missing(result, table, kind)
+    add_tables(result, tables)
+
+
 def column_missing(result: FileResult, table: Table, kind: str) -> None:
     """Report the required columns a table lacks; its rows of that kind stay listed, held out."""
     missing = table.missing(kind)

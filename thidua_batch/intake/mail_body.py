@@ -14,7 +14,7 @@ from ..config.list_words import load_list_words
 from ..model.findings import Finding
 from ..model.results import IGNORED, MAIL_BODY, FileResult
 from .grid import Grid, Merge
-from .lists import CellReading, add_tables, column_missing
+from .lists import CellReading, add_found_tables
 from .mailfiles import file_links
 from .tables import read_table
 
@@ -152,11 +152,7 @@ def read_mail_body(data: bytes, path: str, campaign: Campaign, received_at: dt.d
                 tables.append(table)
     result.title_lines = parser.lines[:40]
     if tables:
-        result.layout = MAIL_BODY
-        for table in tables:
-            for kind in table.kinds:
-                column_missing(result, table, kind)
-        add_tables(result, tables)
+        add_found_tables(result, tables, MAIL_BODY)
         return result
     links = file_links(markup)
     if links:

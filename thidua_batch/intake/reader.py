@@ -25,7 +25,7 @@ from ..config.schema import Field
 from ..model.findings import Finding
 from ..model.results import COLLECTIVE, INDIVIDUAL, OWN, TEMPLATE, FileResult
 from .grid import Grid, Merge
-from .lists import CellReading, add_tables, column_missing
+from .lists import CellReading, add_found_tables, add_tables, column_missing
 from .safety import Limits, SheetFacts, inspect_workbook
 from .tables import read_table
 
@@ -219,12 +219,9 @@ class _WorkbookReader:
                 f"“Họ và tên” hoặc “Tên tập thể” (các trang có trong tệp: {present}). Đề nghị dùng mẫu của "
                 "Ban CSPL&QHLĐ và gửi lại.", file=self.result.path, sheet=schema.SHEET_UNIT))
             return
-        self.result.layout = OWN
         for table in tables:
             self.result.title_lines.extend(table.title_lines)
-            for kind in table.kinds:
-                column_missing(self.result, table, kind)
-        add_tables(self.result, tables)
+        add_found_tables(self.result, tables, OWN)
 
     # -- sheets -------------------------------------------------------------------------
     def _find_sheet(self, wanted: str) -> str | None:

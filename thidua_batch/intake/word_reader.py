@@ -10,7 +10,7 @@ from ..config.campaign import Campaign
 from ..config.list_words import load_list_words
 from ..model.findings import Finding
 from ..model.results import IGNORED, WORD, FileResult
-from .lists import CellReading, add_tables, column_missing
+from .lists import CellReading, add_found_tables
 from .tables import read_table
 from .word_lists import WordUnreadable, read_word
 
@@ -38,9 +38,5 @@ def read_word_file(data: bytes, path: str, campaign: Campaign,
             "hoặc “Tên tập thể”), có thể là tờ trình hoặc biên bản: đã nhận, không dùng để tổng hợp. Đề nghị gửi "
             "danh sách bằng mẫu Excel của Ban CSPL&QHLĐ.", file=path))
         return result
-    result.layout = WORD
-    for table in tables:
-        for kind in table.kinds:
-            column_missing(result, table, kind)
-    add_tables(result, tables)
+    add_found_tables(result, tables, WORD)
     return result

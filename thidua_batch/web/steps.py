@@ -218,6 +218,11 @@ def decisions(register: Path, year: int | None = None) -> list[Decision]:
         return book.decisions(year)
 
 
+def decision(register: Path, number: str) -> Decision | None:
+    """The recorded decision of that number, or None."""
+    return next((d for d in decisions(register) if d.number == number), None)
+
+
 def search(register: Path, name: str | None, unit: str | None, year: int | None) -> list[tuple[Decision, Awardee]]:
     if not register.is_file():
         return []

@@ -23,7 +23,7 @@ from ..conference.delegates import DELEGATES_FILE
 from ..documents.drafts import DECISION_FILE
 from ..documents.outputs import REPORT
 from ..intake.safety import inspect_workbook_bytes
-from ..mail.send import SENT_DIR, drafts_in
+from ..mail.send import drafts_in
 from ..model.results import COLLECTIVE, INDIVIDUAL
 from . import steps
 from .folders import inside, listing, safe_upload_name
@@ -252,12 +252,12 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     def remove_confirm():
         number = request.args.get("so", "")
         try:
-            found = [d for d in steps.decisions(register) if d.number == number]
+            found = steps.decision(register, number)
         except steps.STEP_ERRORS as exc:
             return problem("so.html", str(exc))
-        if not found:
+        if found is None:
             abort(404)
-        return render_template("so_xac_nhan.html", decision=found[0], action=url_for("remove_decision"),
+        return render_template("so_xac_nhan.html", decision=found, action=url_for("remove_decision"),
                                fields={"so": number}, what="Xóa khỏi sổ quyết định ghi nhầm", source="sổ khen thưởng",
                                removing=True)
 
@@ -304,12 +304,12 @@ def year_routes(app: Flask, settings, runner: Runner, register: Path) -> None:
     def print_confirm():
         number = request.form.get("so", "")
         try:
-            found = [d for d in steps.decisions(register) if d.number == number]
+            found = steps.decision(register, number)
         except steps.STEP_ERRORS as exc:
             return problem("in.html", str(exc))
-        if not found:
+        if found is None:
             return problem("in.html", "Chọn một quyết định đã ghi trong sổ.", 400)
-        return render_template("so_xac_nhan.html", decision=found[0], action=url_for("print_start"),
+        return render_template("so_xac_nhan.html", decision=found, action=url_for("print_start"),
                                fields={"so": number}, what="Ghi tệp in Bằng khen", source="sổ khen thưởng",
                                printing=True)
 
