@@ -131,3 +131,52 @@ def test_jobs_1_reads_in_process(campaign, tmp_path):
     assert result.status == "accepted"
     pool = reading_pool(campaign, jobs=1)
     assert pool.jobs == 1 and pool._pool is None
+
+
+# -- the same workers write the Word papers while the main process writes the workbook
+
+def worker_pid(_item, _context):
+    return os.getpid()
+
+
+def abort_unless_in(pid):
+    if os.getpid() != pid:
+        os.abort()
+    return "made here"
+
+
+def test_later_runs_in_a_reading_worker_and_falls_back_here_when_that_worker_is_lost():
+    with Readers(worker_pid, None, jobs=2) as readers:
+        workers = set(dict(readers.map([0, 1, 2, 3])).values())
+        call = readers.later(os.getpid)
+        assert call.value() in workers and call.value() != os.getpid()
+        assert readers.later(abort_unless_in, os.getpid()).value() == "made here"   # its worker died
+    with Readers(worker_pid, None, jobs=2) as readers:
+        assert readers.later(os.getpid).value() == os.getpid()   # no worker running: made in this process
+    with Readers(worker_pid, None, jobs=1) as readers:
+        list(readers.map([0]))
+        assert readers.later(os.getpid).value() == os.getpid()
+
+
+def test_run_writes_the_same_papers_whether_workers_write_them_or_not(tmp_path, campaign):
+    """`run` hands the Word papers to its reading workers in groups; every paper, letters included,
+    is the one the main process alone writes (their text compared), and none is missing."""
+    import zipfile
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for unit_id in ("tam-duong", "sin-ho", "phong-tho", "than-uyen", "muong-te"):
+        filled(tmp_path / "work" / unit_id, campaign, unit_id).save(inbox / f"{unit_id}.xlsx")
+    outs = {}
+    for jobs in ("1", "2"):
+        outs[jobs] = tmp_path / f"out{jobs}"
+        done = CliRunner().invoke(main, ["run", str(inbox), "--out", str(outs[jobs]), "--jobs", jobs])
+        assert done.exit_code in (0, 1), done.output
+
+    def papers(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): zipfile.ZipFile(p).read("word/document.xml")
+                for p in sorted(out.rglob("*.docx"))}
+    one, two = papers(outs["1"]), papers(outs["2"])
+    assert len(one) == 2 + 5 and sorted(one) == sorted(two)
+    assert one == two
+    assert not [p for p in outs["2"].iterdir() if p.name.startswith(".")]   # nothing staged is left behind

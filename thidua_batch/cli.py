@@ -21,6 +21,7 @@ from .documents.report import dumps, file_entry
 from .documents.report import stats as report_stats
 from .documents.report import to_report
 from .intake.inbox import walk
+from .intake.workers import Readers
 from .model.findings import SEVERITY_WORDS, Severity
 from .model.results import (COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK, OVER_QUOTA,
                             STATUS_WORDS, UNDER_QUOTA, UNUSABLE, BatchResult, FileResult)
@@ -231,8 +232,10 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
         _open_register(register_path, create=False).close()
     started = time.monotonic()
     timings = Timings()
-    result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings, register=register_path, jobs=jobs)
-    write_outputs(result, out_dir, templates_dir, timings)
+    with batch.reading_pool(campaign, jobs) as workers:   # the workers that read then write the Word papers
+        result = _run_with_progress(inbox, campaign, quiet=as_json, timings=timings, register=register_path,
+                                    workers=workers)
+        write_outputs(result, out_dir, templates_dir, timings, workers)
     if as_json:
         click.echo(dumps(to_report(result)), nl=False)
     else:
@@ -243,15 +246,15 @@ def run(inbox: Path, out_dir: Path, as_json: bool, templates_dir: Path | None, s
 
 
 def _run_with_progress(inbox: Path, campaign: Campaign, quiet: bool, timings: Timings,
-                       register: Path | None = None, jobs: int | None = None) -> BatchResult:
+                       register: Path | None = None, workers: Readers | None = None) -> BatchResult:
     if quiet or not sys.stderr.isatty():
-        return batch.run_batch(inbox, campaign, timings=timings, register=register, jobs=jobs)
+        return batch.run_batch(inbox, campaign, timings=timings, register=register, readers=workers)
     total = sum(1 for _ in walk(inbox))
     if total < 20:
-        return batch.run_batch(inbox, campaign, timings=timings, register=register, jobs=jobs)
+        return batch.run_batch(inbox, campaign, timings=timings, register=register, readers=workers)
     with click.progressbar(length=total, label="Đang đọc hồ sơ", file=sys.stderr) as bar:
         return batch.run_batch(inbox, campaign, progress=lambda _path: bar.update(1), timings=timings,
-                               register=register, jobs=jobs)
+                               register=register, readers=workers)
 
 
 def _print_summary(result: BatchResult, out_dir: Path, seconds: float) -> None:

@@ -9,9 +9,12 @@ context of `draft_context.py`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..common.atomic import OutputSet, output_set
+from ..intake.workers import Later, Readers
 from ..model.results import BatchResult, UnitResult
 from .board import UnitIndex, board_context, common_parts
 from .docx_templates import DECISION_TPL, FEEDBACK_TPL, SUBMISSION_TPL, TEMPLATES_DIR
@@ -52,6 +55,59 @@ def render_letter(result: BatchResult, unit: UnitResult, templates_dir: str | Pa
     return TEMPLATES.render(FEEDBACK_TPL, context, templates_dir)
 
 
+@dataclass(frozen=True)
+class Paper:
+    """One draft to write: its template, its context and its place in the output folder."""
+
+    template: str
+    context: object
+    rel: str
+
+
+def plan_drafts(result: BatchResult) -> list[Paper]:
+    """The decision, the submission and one feedback letter per unit that sent something."""
+    common = common_parts(result)
+    index = UnitIndex(result)
+    board = board_context(result, common, index)
+    papers = [Paper(DECISION_TPL, board, DECISION_FILE), Paper(SUBMISSION_TPL, board, SUBMISSION_FILE)]
+    papers += [Paper(FEEDBACK_TPL, LetterContext(**common, letter=letter_info(result, ur, index)),
+                     f"{FEEDBACK_DIR}/{ur.unit.id}.docx") for ur in letter_units(result, index)]
+    return papers
+
+
+def write_papers(papers: list[Paper], folder: Path, templates_dir: Path | None = None) -> list[str]:
+    """Write PAPERS under FOLDER (a set's temporary folder); their relative paths. Runs in a
+    reading worker while the main process writes the workbook (`start_drafts`)."""
+    for paper in papers:
+        target = folder / paper.rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        TEMPLATES.write(paper.template, paper.context, target, templates_dir)
+    return [paper.rel for paper in papers]
+
+
+LETTERS_PER_TASK = 50   # letters handed to a worker at once: small enough to keep every core busy to the end
+
+
+def start_drafts(result: BatchResult, out: OutputSet, templates_dir: Path | None = None,
+                 workers: Readers | None = None) -> Callable[[], list[Path]]:
+    """Begin writing the drafts into OUT (in WORKERS when given, the decision first, the letters in
+    groups); the returned function waits for them and gives the paths they will have. Every
+    template is loaded here first, so that an unusable one stops the run before anything is written."""
+    for name in TEMPLATES.contexts:
+        TEMPLATES.load(name, templates_dir)
+    papers = plan_drafts(result)
+    groups = [papers[:2]] + [papers[i:i + LETTERS_PER_TASK] for i in range(2, len(papers), LETTERS_PER_TASK)]
+    if workers is None:
+        calls = [Later(write_papers, (group, out.folder, templates_dir), None) for group in groups]
+    else:
+        calls = [workers.later(write_papers, group, out.folder, templates_dir) for group in groups]
+    out.drop_unless_written(f"{FEEDBACK_DIR}/{ur.unit.id}.docx" for ur in result.units)
+
+    def finish() -> list[Path]:
+        return [out.final(out.folder / rel) for call in calls for rel in call.value()]
+    return finish
+
+
 def write_drafts(result: BatchResult, out_dir: Path | OutputSet, templates_dir: Path | None = None) -> list[Path]:
     """Write the decision, the submission and one feedback letter per unit that sent something,
     as one set (or as part of the caller's set).
@@ -59,18 +115,5 @@ def write_drafts(result: BatchResult, out_dir: Path | OutputSet, templates_dir: 
     Returns the paths written. Letters left in phan_hoi/ by an earlier run for a roster unit
     that sent nothing this time are removed, so no stale letter is mailed by mistake.
     """
-    for name in TEMPLATES.contexts:  # every template usable before anything is written
-        TEMPLATES.load(name, templates_dir)
-    common = common_parts(result)
-    index = UnitIndex(result)
-    board = board_context(result, common, index)
     with output_set(out_dir) as out:
-        written = [TEMPLATES.write(DECISION_TPL, board, out.path(DECISION_FILE), templates_dir),
-                   TEMPLATES.write(SUBMISSION_TPL, board, out.path(SUBMISSION_FILE), templates_dir)]
-        for ur in letter_units(result, index):
-            context = LetterContext(**common, letter=letter_info(result, ur, index))
-            written.append(TEMPLATES.write(FEEDBACK_TPL, context, out.path(f"{FEEDBACK_DIR}/{ur.unit.id}.docx"),
-                                           templates_dir))
-        out.drop_unless_written(f"{FEEDBACK_DIR}/{ur.unit.id}.docx" for ur in result.units)
-        written = [out.final(p) for p in written]
-    return written
+        return start_drafts(result, out, templates_dir)()

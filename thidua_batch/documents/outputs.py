@@ -6,10 +6,11 @@ from pathlib import Path
 
 from ..common.atomic import OutputSet
 from ..common.timings import Timings
+from ..intake.workers import Readers
 from ..model.results import BatchResult
 from .consolidated import FILE_NAME as CONSOLIDATED
 from .consolidated import write_consolidated
-from .drafts import check_templates, write_drafts
+from .drafts import check_templates, start_drafts
 from .report import write_report
 
 REPORT = "report.json"
@@ -21,14 +22,18 @@ def check_output_templates(templates_dir: Path | None) -> None:
 
 
 def write_outputs(result: BatchResult, out_dir: Path, templates_dir: Path | None = None,
-                  timings: Timings | None = None) -> list[Path]:
-    """Write the run's outputs; raises OutputBlocked (nothing replaced) when one cannot be replaced."""
+                  timings: Timings | None = None, workers: Readers | None = None) -> list[Path]:
+    """Write the run's outputs; raises OutputBlocked (nothing replaced) when one cannot be replaced.
+    With WORKERS (the run's reading pool), the Word papers are written there while this process
+    writes report.json and the consolidated workbook."""
     timings = timings or Timings()
     with OutputSet(out_dir) as out:
+        with timings.phase("write docx"):
+            drafts = start_drafts(result, out, templates_dir, workers)
         with timings.phase("write json"):
             written = [out.final(write_report(result, out.path(REPORT)))]
         with timings.phase("write xlsx"):
             written.append(out.final(write_consolidated(result, out.path(CONSOLIDATED))))
         with timings.phase("write docx"):
-            written += write_drafts(result, out, templates_dir)
+            written += drafts()
     return written

@@ -9,6 +9,9 @@ takes longer than the time limit. A lost worker breaks the whole pool and fails 
 flight with it, so those files are tried again one at a time in a fresh pool: the one that is
 lost again is `Lost`, the others are read normally, and the batch goes on with a new pool.
 `jobs=1` reads in-process (for debugging: nothing is protected then).
+
+Once everything is read, the same workers write outputs while the main process writes others
+(`Readers.later`: the Word papers while the main process writes the workbook).
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+Value = TypeVar("Value")
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -83,6 +88,21 @@ def _ready() -> bool:
 
 # -- the main process ----------------------------------------------------------------------
 
+class Later(Generic[Value]):
+    """A call under way in a worker (or, with one job, made when its value is asked for)."""
+
+    def __init__(self, function: Callable[..., Value], args: tuple, future: Future | None):
+        self._function, self._args, self._future = function, args, future
+
+    def value(self) -> Value:
+        if self._future is None:
+            return self._function(*self._args)
+        try:
+            return self._future.result()
+        except BrokenProcessPool:   # the worker was lost (killed from outside): the call is made here instead
+            return self._function(*self._args)
+
+
 class Readers(Generic[Item, Result]):
     """A pool that reads items with `task(item, context)`; kept open between calls of `map` (the
     web page keeps one), rebuilt when a worker is lost. Use as a context manager or `close()`."""
@@ -115,6 +135,20 @@ class Readers(Generic[Item, Result]):
                 yield index, self.task(item, self.context)
             return
         yield from self._map(items, min(self.jobs, len(items)))
+
+    def later(self, function: Callable[..., Value], *args: Any) -> Later[Value]:
+        """Start `function(*args)` (a module-level function, picklable arguments) in a worker;
+        its value when `value()` is asked for. The pool's memory cap holds; its time limit, which is
+        for reading one file, does not. With one job, or no worker running (nothing was read: starting
+        one would cost more than the call), the call is made in this process, at `value()`."""
+        pool = self._pool
+        if self.jobs == 1 or pool is None:
+            return Later(function, args, None)
+        try:
+            return Later(function, args, pool.submit(function, *args))
+        except BrokenProcessPool:
+            self._discard()
+            return Later(function, args, None)
 
     # -- the pool itself
     def _new_pool(self, size: int) -> ProcessPoolExecutor:
