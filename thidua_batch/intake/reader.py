@@ -69,11 +69,11 @@ class _Book:
     @classmethod
     def open(cls, data: bytes, path: str, limits: Limits) -> "_Book":
         # Hostile or broken bytes are refused before any parser sees them.
-        inspection = inspect_workbook(data, posixpath.splitext(path)[1], limits)
+        inspection = inspect_workbook(data, posixpath.splitext(path)[1], limits, slim=True)
         if inspection.rejection is not None:
             raise Unreadable(inspection.rejection.message)
         try:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(inspection.slim or data))
         except python_calamine.PasswordError:
             raise Unreadable("Tệp được đặt mật khẩu nên không đọc được. "
                              "Đề nghị đơn vị gỡ mật khẩu và gửi lại.") from None

@@ -5,6 +5,12 @@ columns). The reader takes these facts instead of opening the sheet again.
 
 The extent counts the cells that hold something (`<c …>…</c>`; an empty styled `<c …/>` does
 not make calamine build anything), from A1, since the reader asks calamine for the grid from A1.
+
+A template's lists are pre-formatted far below the last row a unit fills: most of a sheet's XML
+is empty styled cells (`<c r="B57" s="23"/>`), which hold nothing and which calamine would parse
+only to drop. They are cut from the sheet as it is scanned (`WorksheetStream`, where every cell
+left has its own reference, so that no cell's place depends on a cut one), the facts are found in
+what is left, and with `keep` that slim XML is what the reader gives calamine (workbooks.py).
 """
 from __future__ import annotations
 
@@ -98,7 +104,7 @@ def _utf16(head: bytes) -> str | None:
     return None
 
 
-def sheet_stream(name: str, head: bytes, max_cells: int) -> "_Stream | None":
+def sheet_stream(name: str, head: bytes, max_cells: int, keep: bool = False) -> "_Stream | None":
     """A scanner for a member calamine may read as a sheet: by its usual place or by its root
     element (a hostile file can point its workbook at any member); content.xml of an .ods."""
     if name == "content.xml":
@@ -109,7 +115,7 @@ def sheet_stream(name: str, head: bytes, max_cells: int) -> "_Stream | None":
         except LookupError:
             return None
     if name.startswith("xl/worksheets/") and name.endswith(".xml") or _WORKSHEET_ROOT.search(head):
-        return WorksheetStream(max_cells)
+        return WorksheetStream(max_cells, keep)
     return None
 
 
@@ -128,6 +134,9 @@ _HIDDEN_COLS = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="1")[^>]*?\bmin="(\
 # Any reference past column ZZ or row 999: only then is the exact extent worth working out.
 _FAR_REF = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})')   # a literal start: a fast scan
 _NEAR = (999, 702)
+# A cell without content: a reference, a style, perhaps the number type, nothing else. Its
+# place never counts (it is not in calamine's grid), so it is cut before anything else looks.
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,5}")?(?: t="n")?(?:/>|></c>)')
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
 _REF = re.compile(rb'\br="([A-Z]*)([0-9]*)"')
 
@@ -137,7 +146,7 @@ class WorksheetStream(_Stream):
 
     _STARTS = (b"<row", b"<c ", b"<c>", b":row", b":c ", b":c>")
 
-    def __init__(self, max_cells: int) -> None:
+    def __init__(self, max_cells: int, keep: bool = False) -> None:
         super().__init__()
         self.max_cells = max_cells
         self.rows = self.cols = 0
@@ -145,9 +154,19 @@ class WorksheetStream(_Stream):
         self.formulas: dict[str, str | None] = {}
         self.hidden_rows: set[int] = set()
         self.hidden_cols: set[int] = set()
+        self.kept: list[bytes] | None = [] if keep else None
+        self._trimmed = self._untrimmed = False   # parts with empty cells cut; parts with a cell lacking its reference
 
     def _part(self, xml: bytes) -> None:
-        if _NEAR[0] * _NEAR[1] <= self.max_cells and _FAR_REF.search(xml) is None and _all_referenced(xml):
+        slim = _EMPTY_CELL.sub(b"", xml)
+        referenced = _all_referenced(slim)   # as of xml: every cut cell had its reference
+        if referenced and len(slim) < len(xml):
+            xml, self._trimmed = slim, True
+        elif not referenced:
+            self._untrimmed = True
+        if self.kept is not None:
+            self.kept.append(xml)
+        if _NEAR[0] * _NEAR[1] <= self.max_cells and referenced and _FAR_REF.search(xml) is None:
             if b"<c" in xml or b":c " in xml:
                 self.rows, self.cols = max(self.rows, _NEAR[0]), max(self.cols, _NEAR[1])
             self._row, self._col = _NEAR[0], 0
@@ -159,6 +178,15 @@ class WorksheetStream(_Stream):
             self.hidden_rows.update(int(n) - 1 for n in _HIDDEN_ROW.findall(xml))
             self.hidden_cols.update(c - 1 for low, high in _HIDDEN_COLS.findall(xml)
                                     for c in range(int(low), min(int(high), 16384) + 1))
+
+    def slim_xml(self) -> bytes | None:
+        """The sheet's XML without its empty cells (as kept), for calamine; None when a cell
+        without its own reference follows a part where cells were cut (calamine would place it
+        elsewhere: the sheet must then be read as the file has it)."""
+        self.close()
+        if self.kept is None or (self._trimmed and self._untrimmed) or self._decoder is not None:
+            return None   # (a UTF-16 sheet is kept as UTF-8 under its UTF-16 declaration: not given as is)
+        return b"".join(self.kept)
 
     def _walk(self, xml: bytes) -> None:
         """Every row and cell, placed the way calamine places them (a cell without a reference

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 
 from ...config.limits import Limits
 from .basics import check_basics, guarded, head_text, looks_like_text, sniff_format
@@ -28,7 +29,7 @@ from .refusals import Refusal, Rejection, corrupt, not_workbook, too_many_cells
 from .sheets import OdsStream, SheetFacts, WorksheetStream, sheet_parts, sheet_stream
 from .xls import OOXML_SUFFIXES, inspect_cfb
 from .xmlscan import scan_member
-from .zipped import check_odf_encryption, read_small, zip_directory, zip_kind
+from .zipped import SLIM_MAX, check_odf_encryption, read_small, stored_zip, zip_directory, zip_kind
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,17 @@ class Inspection:
 
     rejection: Rejection | None
     sheets: dict[str, SheetFacts] = field(default_factory=dict)   # by sheet name (.xlsx/.xlsm)
+    slim: bytes | None = None   # with `slim`: the .xlsx/.xlsm again, stored, without its sheets' empty cells
 
 
-def inspect_workbook(data: bytes, suffix: str, limits: Limits = Limits()) -> Inspection:
-    """Never raises, never writes anything, never inflates more than a member declares."""
-    rejection, sheets = guarded(_inspect, data, suffix, limits)
-    return Inspection(rejection, sheets or {})
+def inspect_workbook(data: bytes, suffix: str, limits: Limits = Limits(), slim: bool = False) -> Inspection:
+    """Never raises, never writes anything, never inflates more than a member declares. With
+    `slim`, an .xlsx/.xlsm that passes comes back written again for the reader: every member as
+    inflated here (stored: calamine does not inflate it a second time), each sheet without the
+    empty cells that calamine would only drop (sheets.py), unless it holds more than `SLIM_MAX`."""
+    rejection, found = guarded(partial(_inspect, slim=slim), data, suffix, limits)
+    sheets, copy = found or ({}, None)
+    return Inspection(rejection, sheets, copy)
 
 
 def inspect_workbook_bytes(data: bytes, suffix: str, limits: Limits = Limits()) -> Rejection | None:
@@ -50,34 +56,55 @@ def inspect_workbook_bytes(data: bytes, suffix: str, limits: Limits = Limits()) 
     return inspect_workbook(data, suffix, limits).rejection
 
 
-def _inspect(data: bytes, suffix: str, limits: Limits) -> dict[str, SheetFacts]:
+Found = tuple[dict[str, SheetFacts], bytes | None]
+
+
+def _inspect(data: bytes, suffix: str, limits: Limits, slim: bool = False) -> Found:
     check_basics(data, limits)
     container = sniff_format(data)
     if container == "zip":
-        return _inspect_zip(data, suffix, limits)
+        return _inspect_zip(data, suffix, limits, slim)
     if container == "cfb":
         inspect_cfb(data, suffix, limits.max_cells)
-        return {}
+        return {}, None
     raise _what_else(data, suffix)
 
 
-def _inspect_zip(data: bytes, suffix: str, limits: Limits) -> dict[str, SheetFacts]:
+def _inspect_zip(data: bytes, suffix: str, limits: Limits, slim: bool) -> Found:
     infos = zip_directory(data, limits)
     kind = zip_kind({i.filename for i in infos})
     _check_kind_by_names(kind, suffix)
     check_odf_encryption(kind, data, infos)
-    streams = {}
+    keep = slim and kind == "ooxml" and sum(i.file_size for i in infos) <= SLIM_MAX
+    streams, kept = {}, {}
     for info in infos:
-        stream = scan_member(data, info, lambda name, head: sheet_stream(name, head, limits.max_cells))
+        chunks: list[bytes] | None = [] if keep else None
+        stream = scan_member(data, info, lambda name, head: sheet_stream(name, head, limits.max_cells, keep), chunks)
         if stream is not None:
             streams[info.filename] = stream
+        elif chunks is not None:
+            kept[info.filename] = b"".join(chunks)
     _check_kind_by_content(kind, suffix, data, infos)
     if kind == "odf":
         ods = streams.get("content.xml")
         _check_extents(ods.result() if isinstance(ods, OdsStream) else {}, limits.max_cells)
-        return {}
+        return {}, None
     facts = {part: stream.facts() for part, stream in streams.items() if isinstance(stream, WorksheetStream)}
-    return _worksheets(data, infos, facts, limits.max_cells)
+    sheets = _worksheets(data, infos, facts, limits.max_cells)
+    return sheets, (_slim_copy(infos, streams, kept) if keep else None)
+
+
+def _slim_copy(infos: list[zipfile.ZipInfo], streams: dict[str, object], kept: dict[str, bytes]) -> bytes | None:
+    """The workbook for the reader: each member as inflated, the sheets without their empty cells;
+    None (the file itself is read) when a sheet could not be kept as calamine would read it."""
+    members = []
+    for info in infos:
+        stream = streams.get(info.filename)
+        content = stream.slim_xml() if isinstance(stream, WorksheetStream) else kept.get(info.filename)
+        if content is None:
+            return None
+        members.append((info.filename, content))
+    return stored_zip(members)
 
 
 def _worksheets(data: bytes, infos: list[zipfile.ZipInfo], facts: dict[str, SheetFacts],

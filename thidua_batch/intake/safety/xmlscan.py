@@ -48,10 +48,11 @@ class Sink(Protocol):
 
 
 def scan_member(data: bytes, info: zipfile.ZipInfo, sink_for: Callable[[str, bytes], Sink | None] | None = None,
-                ) -> Sink | None:
+                kept: list[bytes] | None = None) -> Sink | None:
     """Inflate one member to its end (sizes and CRC are checked for every member); refuse an XML
     member holding a DTD or a foreign encoding. When `sink_for(name, first bytes)` gives a sink
-    for this XML member (a sheet), every chunk is also fed to it: the one inflation serves both."""
+    for this XML member (a sheet), every chunk is also fed to it: the one inflation serves both.
+    Every chunk of a member without a sink is appended to `kept` when it is given."""
     tail = b""
     is_xml = None
     sink = None
@@ -61,6 +62,8 @@ def scan_member(data: bytes, info: zipfile.ZipInfo, sink_for: Callable[[str, byt
             if is_xml:
                 check_xml_encoding(chunk[:1024])
                 sink = sink_for(info.filename, chunk[:4096]) if sink_for is not None else None
+        if kept is not None and sink is None:
+            kept.append(chunk)
         if not is_xml:
             continue
         if sink is not None:

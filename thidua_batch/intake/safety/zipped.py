@@ -198,3 +198,29 @@ def inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise corrupt("mã kiểm tra CRC của một thành phần không khớp")
 
 
+
+
+# ---------------------------------------------------------------------------
+# A checked workbook written again for the reader: every member stored, inflated once
+
+SLIM_MAX = 64 * MiB   # inflated bytes a workbook may have for the reader to get its slim copy
+
+
+def stored_zip(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip of MEMBERS (name, content), every one stored uncompressed, names in UTF-8."""
+    out = bytearray()
+    directory = bytearray()
+    for name, content in members:
+        raw = name.encode("utf-8")
+        flags = 0x800 if not raw.isascii() else 0
+        crc, size, offset = zlib.crc32(content), len(content), len(out)
+        out += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, 0, 0, 0x21, crc, size, size, len(raw), 0)
+        out += raw
+        out += content
+        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags, 0, 0, 0x21, crc, size, size,
+                                 len(raw), 0, 0, 0, 0, 0, offset)
+        directory += raw
+    start = len(out)
+    out += directory
+    out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0)
+    return bytes(out)
