@@ -15,7 +15,6 @@ import pytest
 import python_calamine
 from hostile import SHEET, base_xlsx, rezip
 
-from thidua_batch.intake.reader import read_workbook
 from thidua_batch.intake.safety import inspect_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,39 +79,56 @@ def _read(data: bytes) -> list[list[object]]:
 
 
 def test_a_cell_without_its_reference_keeps_the_cells_before_it():
-    """calamine places a cell without `r` after the one before it: if that one is empty and were
-    cut, the value would move. Such a sheet is kept whole."""
+    """calamine places a cell without `r` after the one before it: only whole rows after the
+    last value are left out, never a cell of a row that is kept."""
     rows = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="B1" s="1"/><c r="C1" s="1"/>'
-            b'<c t="inlineStr"><is><t>moved?</t></is></c></row>')
+            b'<c t="inlineStr"><is><t>moved?</t></is></c></row><row r="2"><c r="A2" s="1"/></row>')
     data = rezip(base_xlsx(), replace={SHEET: _sheet(rows)})
     slim = inspect_workbook(data, ".xlsx", slim=True).slim
     assert _read(slim) == _read(data) == [["x", "", "", "moved?"]]
-    assert b'<c r="B1" s="1"/>' in zipfile.ZipFile(io.BytesIO(slim)).read(SHEET)
+    kept = zipfile.ZipFile(io.BytesIO(slim)).read(SHEET)
+    assert b'<c r="B1" s="1"/>' in kept and b'<row r="2">' not in kept
 
 
-def test_a_big_sheet_whose_later_part_lacks_references_is_read_from_the_file(campaign):
-    """A sheet over 1 MiB is scanned in parts: when one part was cut and a later one holds a cell
-    without its reference, no copy is made (the reader reads the file itself)."""
+def test_the_rows_after_the_last_value_are_left_out_but_what_they_hold_is_still_reported():
+    """A formula without its value, an error without one and a hidden row, all below the last
+    value: calamine builds nothing from them, the reader still hears of each (sheet facts)."""
+    rows = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" s="2"><v>7</v></c></row>'
+            b'<row r="2"><c r="A2" s="1"/><c r="B2" s="1" t="n"></c></row>'
+            b'<row r="3" hidden="1"><c r="A3" s="1"/></row>'
+            b'<row r="4"><c r="C4"><f>SUM(B1:B3)</f></c><c r="D4" t="e"/></row>'
+            b'<row r="5"><c r="A5" s="1"/></row>')
+    data = rezip(base_xlsx(), replace={SHEET: _sheet(rows)})
+    inspection = inspect_workbook(data, ".xlsx", slim=True)
+    facts = inspection.sheets["Cá nhân"]
+    assert facts.formulas == {"C4": None, "D4": "#N/A"} and facts.hidden_rows == {2}
+    kept = zipfile.ZipFile(io.BytesIO(inspection.slim)).read(SHEET)
+    assert b'<row r="2"' not in kept and kept.endswith(b"</row></sheetData></worksheet>")
+    assert _read(inspection.slim) == _read(data) == [["name", 7.0]]
+
+
+def test_a_value_in_any_form_keeps_its_row():
+    for cell in (b'<c r="C9" t="str"><v/></c>', b'<c r="C9" t="inlineStr"><is/></c>',
+                 b'<x:c r="C9" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:v>5</x:v></x:c>'):
+        rows = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="2"><c r="A2" s="1"/></row>'
+                b'<row r="9">' + cell + b'</row><row r="10"><c r="A10" s="1"/></row>')
+        data = rezip(base_xlsx(), replace={SHEET: _sheet(rows)})
+        kept = zipfile.ZipFile(io.BytesIO(inspect_workbook(data, ".xlsx", slim=True).slim)).read(SHEET)
+        assert cell in kept and b'<row r="2">' in kept and b'<row r="10">' not in kept
+
+
+def test_a_sheet_scanned_in_parts_is_kept_whole():
+    """Over 1 MiB a sheet is scanned in parts: where its last value is, is known only at the end,
+    so nothing is left out of it (it is still stored, inflated once)."""
     filler = b"".join(b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (r, r, r) for r in range(2, 40_000))
     tail = b'<row r="40000"><c r="A40000" s="1"/><c t="inlineStr"><is><t>end</t></is></c></row>'
     sheet = _sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>' + filler + tail)
     assert len(sheet) > 2 * 1024 * 1024
     data = rezip(base_xlsx(), replace={SHEET: sheet})
-    loose = dataclasses.replace(campaign, limits=dataclasses.replace(campaign.limits, max_cells=10**8))
-    inspection = inspect_workbook(data, ".xlsx", loose.limits, slim=True)
-    assert inspection.rejection is None and inspection.slim is None
-    result = read_workbook(data, "x.xlsx", loose)
-    assert result.status != "rejected" and _read(data)[-1] == ["", "end"]
-
-
-def test_an_error_cell_without_a_value_is_never_cut():
-    rows = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" s="2" t="e"/>'
-            b'<c r="C1" s="2"/></row>')
-    data = rezip(base_xlsx(), replace={SHEET: _sheet(rows)})
     inspection = inspect_workbook(data, ".xlsx", slim=True)
-    assert inspection.sheets["Cá nhân"].formulas == {"B1": "#N/A"}
-    kept = zipfile.ZipFile(io.BytesIO(inspection.slim)).read(SHEET)
-    assert b'<c r="B1" s="2" t="e"/>' in kept and b'<c r="C1" s="2"/>' not in kept
+    assert inspection.rejection is None
+    assert zipfile.ZipFile(io.BytesIO(inspection.slim)).read(SHEET) == sheet
+    assert _read(inspection.slim)[-1] == _read(data)[-1] == ["", "end"]
 
 
 def test_a_utf16_sheet_is_read_from_the_file():

@@ -7,10 +7,11 @@ The extent counts the cells that hold something (`<c …>…</c>`; an empty styl
 not make calamine build anything), from A1, since the reader asks calamine for the grid from A1.
 
 A template's lists are pre-formatted far below the last row a unit fills: most of a sheet's XML
-is empty styled cells (`<c r="B57" s="23"/>`), which hold nothing and which calamine would parse
-only to drop. They are cut from the sheet as it is scanned (`WorksheetStream`, where every cell
-left has its own reference, so that no cell's place depends on a cut one), the facts are found in
-what is left, and with `keep` that slim XML is what the reader gives calamine (workbooks.py).
+is rows of empty styled cells (`<row r="57"><c r="B57" s="23"/>…</row>`), which calamine would
+parse only to build nothing (it builds a cell only for a `<v>` or `<is>` value). With `keep`,
+the rows after the last value are left out of the copy the reader gives calamine (workbooks.py);
+the facts about formulas, errors and hidden rows are still found in the whole sheet, the extent in
+what calamine will read.
 """
 from __future__ import annotations
 
@@ -134,9 +135,6 @@ _HIDDEN_COLS = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="1")[^>]*?\bmin="(\
 # Any reference past column ZZ or row 999: only then is the exact extent worth working out.
 _FAR_REF = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{4})')   # a literal start: a fast scan
 _NEAR = (999, 702)
-# A cell without content: a reference, a style, perhaps the number type, nothing else. Its
-# place never counts (it is not in calamine's grid), so it is cut before anything else looks.
-_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,5}")?(?: t="n")?(?:/>|></c>)')
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
 _REF = re.compile(rb'\br="([A-Z]*)([0-9]*)"')
 
@@ -155,23 +153,24 @@ class WorksheetStream(_Stream):
         self.hidden_rows: set[int] = set()
         self.hidden_cols: set[int] = set()
         self.kept: list[bytes] | None = [] if keep else None
-        self._trimmed = self._untrimmed = False   # parts with empty cells cut; parts with a cell lacking its reference
+        self._parts = 0
+        self._whole = False   # the part being looked at is the whole sheet
+
+    def close(self) -> None:
+        self._whole = self._parts == 0
+        super().close()
 
     def _part(self, xml: bytes) -> None:
-        slim = _EMPTY_CELL.sub(b"", xml)
-        referenced = _all_referenced(slim)   # as of xml: every cut cell had its reference
-        if referenced and len(slim) < len(xml):
-            xml, self._trimmed = slim, True
-        elif not referenced:
-            self._untrimmed = True
+        self._parts += 1
+        read = _without_empty_tail(xml) if self._whole else xml   # what calamine will read
         if self.kept is not None:
-            self.kept.append(xml)
-        if _NEAR[0] * _NEAR[1] <= self.max_cells and referenced and _FAR_REF.search(xml) is None:
-            if b"<c" in xml or b":c " in xml:
+            self.kept.append(read)
+        if _NEAR[0] * _NEAR[1] <= self.max_cells and _FAR_REF.search(read) is None and _all_referenced(read):
+            if b"<c" in read or b":c " in read:
                 self.rows, self.cols = max(self.rows, _NEAR[0]), max(self.cols, _NEAR[1])
             self._row, self._col = _NEAR[0], 0
         else:
-            self._walk(xml)
+            self._walk(read)
         if any(m in xml for m in _FORMULA_MARKERS):
             self.formulas.update(_formula_cells(xml))
         if b'hidden="1"' in xml:
@@ -180,12 +179,11 @@ class WorksheetStream(_Stream):
                                     for c in range(int(low), min(int(high), 16384) + 1))
 
     def slim_xml(self) -> bytes | None:
-        """The sheet's XML without its empty cells (as kept), for calamine; None when a cell
-        without its own reference follows a part where cells were cut (calamine would place it
-        elsewhere: the sheet must then be read as the file has it)."""
+        """The sheet's XML as calamine is to read it (without the empty rows after its last value),
+        None for a UTF-16 sheet (kept here as UTF-8 under its UTF-16 declaration)."""
         self.close()
-        if self.kept is None or (self._trimmed and self._untrimmed) or self._decoder is not None:
-            return None   # (a UTF-16 sheet is kept as UTF-8 under its UTF-16 declaration: not given as is)
+        if self.kept is None or self._decoder is not None:
+            return None
         return b"".join(self.kept)
 
     def _walk(self, xml: bytes) -> None:
@@ -212,6 +210,29 @@ class WorksheetStream(_Stream):
         self.close()
         return SheetFacts(self.rows, self.cols, self.formulas or NO_CELLS, frozenset(self.hidden_rows),
                           frozenset(self.hidden_cols))
+
+
+# Where a value starts: calamine builds a cell only for these (an empty <c>, a formula without
+# its <v>, an error without one: nothing). Prefixed and self-closing forms included.
+_VALUE_STARTS = (b"<v", b":v", b"<is", b":is")
+
+
+def _without_empty_tail(xml: bytes) -> bytes:
+    """The sheet without the rows after the one holding its last value (they hold no value, so
+    calamine would build nothing from them); the sheet as it is when its shape is not the usual one."""
+    end = xml.rfind(b"</sheetData>")
+    if end < 0:
+        return xml
+    last = max(xml.rfind(start, 0, end) for start in _VALUE_STARTS)
+    if last < 0:
+        cut = xml.find(b"<sheetData>")
+        cut = cut + len(b"<sheetData>") if cut >= 0 else -1
+    else:
+        cut = xml.find(b"</row>", last, end)
+        cut = cut + len(b"</row>") if cut >= 0 else -1
+    if cut < 0 or cut >= end or not xml.startswith(b"<row", cut):
+        return xml
+    return xml[:cut] + xml[end:]
 
 
 def _all_referenced(xml: bytes) -> bool:
