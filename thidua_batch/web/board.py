@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..batch import ignored, merge_files, read_items, reading_pool, run_batch
@@ -17,8 +18,8 @@ from ..config.campaign import Campaign
 from ..documents.consolidated import FILE_NAME as CONSOLIDATED
 from ..documents.drafts import DECISION_FILE, FEEDBACK_DIR, SUBMISSION_FILE
 from ..documents.outputs import REPORT
-from ..intake.inbox import Skipped, Source, scan
-from ..intake.mailfiles import Expansion
+from ..intake.inbox import Skipped, Source, _walk, entry
+from ..intake.mailfiles import FETCH_STATE_NAME, Expansion
 from ..intake.workers import Readers
 from ..model.findings import Finding
 from ..model.results import (ACCEPTED, COLLECTIVE, FILE_STATUS_WORDS, HAS_ERRORS, INDIVIDUAL, MISSING, OK,
@@ -82,10 +83,13 @@ class Outputs:
 
 
 class Live:
-    """The batch result of the inbox as it is now. Each file read is kept under its path, size and
-    modification time; only new or changed files are read again, by reading workers kept open.
-    The merge marks the results it is given (superseded, in the decision, past awards), so it
-    is given fresh copies and the kept readings stay as read."""
+    """The batch result of the inbox as it is now. The inbox is listed once per request (each file
+    with its size, modification time and mode); while that listing is what it was, the last result
+    is the answer. What each file on disk gave (its Source, or a mail's or an archive's files) and
+    each reading are kept under the file's path, size, modification time and mode: only new or
+    changed files are expanded and read again, by reading workers kept open. The merge marks the
+    results it is given (superseded, in the decision, past awards), so it is given fresh copies and
+    the kept readings stay as read."""
 
     def __init__(self, jobs: int | None = None) -> None:
         self._lock = threading.Lock()
@@ -95,36 +99,58 @@ class Live:
         self._campaign: Campaign | None = None
         self._readers: Readers | None = None
         self._read: dict[tuple, FileResult] = {}
+        self._entries: dict[tuple, tuple[tuple, ...]] = {}   # a file's stamp → the keys of the items it gave
 
     def result(self, inbox: Path, campaign: Campaign, register: Path | None) -> BatchResult:
-        key = (_fingerprint(inbox), _stamp(register) if register else None, id(campaign))
+        found = _listing(inbox) if inbox.is_dir() else None
+        key = (found, _stamp(register) if register else None, id(campaign))
         with self._lock:
             if key != self._key or self._result is None:
-                self._result = merge_files(self._files(inbox, campaign), campaign, register=register) \
-                    if inbox.is_dir() else _nothing_received(campaign)
+                self._result = merge_files(self._files(inbox, found, campaign), campaign, register=register) \
+                    if found is not None else _nothing_received(campaign)
                 self._key = key
             return self._result
 
-    def _files(self, inbox: Path, campaign: Campaign) -> list[FileResult]:
+    def _files(self, inbox: Path, found: tuple, campaign: Campaign) -> list[FileResult]:
+        """The readings of the inbox's items, in `scan`'s order: kept ones copied, the others read."""
         if campaign is not self._campaign:
             self.close()
-            self._campaign, self._read = campaign, {}
-        items = list(scan(inbox, Expansion.of(campaign), campaign.limits))
-        keys = [_item_key(item) for item in items]
-        files: list[FileResult | None] = [_fresh(self._read[k]) if k in self._read else None for k in keys]
-        todo = [i for i, f in enumerate(files) if f is None]
+            self._campaign, self._read, self._entries = campaign, {}, {}
+        context, limits = Expansion.of(campaign), campaign.limits
+        entries: dict[tuple, tuple[tuple, ...]] = {}
+        keys: list[tuple] = []
+        new: dict[tuple, Source | Skipped] = {}     # items not read yet, by key
+        for item in found:
+            if isinstance(item, Skipped):          # a folder that cannot be listed, or a linked one
+                keys.append(_item_key(item))
+                new.setdefault(keys[-1], item)
+                continue
+            path, stamp = item[0], item[1]
+            if stamp is not None and stamp in self._entries:
+                entries[stamp] = self._entries[stamp]
+                keys.extend(entries[stamp])
+                continue
+            path = Path(path)
+            rel = path.relative_to(inbox)
+            given = [(_item_key(i, stamp), i) for i in entry(path, rel.as_posix(), rel, limits, context)]
+            for k, i in given:
+                new.setdefault(k, i)
+            keys.extend(k for k, _i in given)
+            if stamp is not None:                  # a file whose stat failed is looked at again next time
+                entries[stamp] = tuple(k for k, _i in given)
+        todo = [k for k in dict.fromkeys(keys) if k not in self._read]
         if todo:
-            if self._readers is None and any(isinstance(items[i], Source) for i in todo):
+            items = [new[k] for k in todo]
+            if self._readers is None and any(isinstance(i, Source) for i in items):
                 self._readers = reading_pool(campaign, self._jobs)
-            fresh = read_items([items[i] for i in todo], campaign, readers=self._readers) \
-                if self._readers is not None else [ignored(items[i], campaign) for i in todo]
-            for i, result in zip(todo, fresh):
-                self._read[keys[i]] = result
-                files[i] = _fresh(result)
-        gone = set(self._read) - set(keys)
-        for k in gone:
+            fresh = read_items(items, campaign, readers=self._readers) \
+                if self._readers is not None else [ignored(i, campaign) for i in items]
+            self._read.update(zip(todo, fresh))
+        wanted = set(keys)
+        for k in [k for k in self._read if k not in wanted]:
             del self._read[k]
-        return files
+        self._entries = entries
+        return [_fresh(self._read[k]) for k in keys]
 
     def close(self) -> None:
         if self._readers is not None:
@@ -132,31 +158,63 @@ class Live:
             self._readers = None
 
 
+def _listing(inbox: Path) -> tuple:
+    """The inbox as `scan` will find it, listed once: each file's path with its stamp (its path,
+    size, modification time, mode, change time; None when it cannot be stat'ed), and the folders
+    `scan` reports as they are (unreadable, linked elsewhere)."""
+    found: list = []
+    for item in _walk(inbox):
+        if isinstance(item, Skipped):
+            found.append(item)
+        elif item.name != FETCH_STATE_NAME:
+            path = str(item)
+            try:
+                info = os.stat(path)
+            except (OSError, ValueError) as exc:
+                found.append((path, None, type(exc).__name__, getattr(exc, "errno", None)))
+                continue
+            found.append((path, (path, info.st_size, info.st_mtime_ns, info.st_mode, info.st_ctime_ns)))
+    return tuple(found)
+
+
 def _fresh(file: FileResult) -> FileResult:
     """A copy for one merge. The merge, the duplicate checks and the history look-up mark what
     they are given (a file's status and findings; a nomination's decision, reasons, duplicates,
     past awards), so every list and dict of the file and of its nominations is copied one level
     deep; cells, findings and the rest, which nothing after reading changes, are shared."""
-    fresh = _copy(file)
-    fresh.collectives = [_copy(n) for n in file.collectives]
-    fresh.individuals = [_copy(n) for n in file.individuals]
+    fresh = _copy(file, _FILE_CONTAINERS)
+    fresh.collectives = [_copy(n, _NOMINATION_CONTAINERS) for n in file.collectives]
+    fresh.individuals = [_copy(n, _NOMINATION_CONTAINERS) for n in file.individuals]
     return fresh
 
 
-def _copy(obj):
+def _containers(cls) -> tuple[str, ...]:
+    """The fields of a dataclass that hold a list or a dict."""
+    return tuple(f.name for f in fields(cls) if f.default_factory in (list, dict))
+
+
+_FILE_CONTAINERS = tuple(name for name in _containers(FileResult) if name not in ("collectives", "individuals"))
+_NOMINATION_CONTAINERS = _containers(Nomination)
+
+
+def _copy(obj, containers: tuple[str, ...]):
     fresh = object.__new__(type(obj))
-    fresh.__dict__.update({k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
-                           for k, v in obj.__dict__.items()})
+    values = obj.__dict__.copy()
+    for name in containers:
+        value = values[name]
+        if type(value) is list or type(value) is dict:
+            values[name] = value.copy()
+    fresh.__dict__.update(values)
     return fresh
 
 
-def _item_key(item: Source | Skipped) -> tuple:
-    """What a reading depends on: the file's path, size and modification time; for bytes that came
-    inside a mail, the bytes themselves."""
+def _item_key(item: Source | Skipped, stamp: tuple | None = None) -> tuple:
+    """What a reading depends on: the file's path, size, modification time, mode and change time
+    (STAMP, from the listing, when given); for bytes that came inside a mail, the bytes themselves."""
     if isinstance(item, Skipped):
-        return ("skipped", item.path, item.reason, item.sha256, item.unreadable, item.mail)
+        return ("skipped", item)
     if item.file is not None:
-        return ("file", item.path, *_stamp(item.file), item.received_at)
+        return ("file", item.path, *(stamp[1:] if stamp else _stamp(item.file)), item.received_at)
     return ("data", item.path, hashlib.sha256(item.data or b"").digest(), item.received_at, item.mail)
 
 
@@ -170,13 +228,9 @@ def _nothing_received(campaign: Campaign) -> BatchResult:
 def _stamp(path: Path) -> tuple:
     try:
         stat = path.stat()
-        return stat.st_size, stat.st_mtime_ns
+        return stat.st_size, stat.st_mtime_ns, stat.st_mode, stat.st_ctime_ns
     except OSError:
         return ()
-
-
-def _fingerprint(inbox: Path) -> tuple:
-    return tuple((str(rel), *_stamp(inbox / rel)) for rel in listing(inbox)) if inbox.is_dir() else ()
 
 
 def _counts(counts) -> str:
