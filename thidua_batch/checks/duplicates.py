@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
 
 from ..common.text import fold
@@ -20,16 +21,18 @@ from ..model.results import COLLECTIVE, INDIVIDUAL, FileResult, Nomination
 KIND_WORDS = {COLLECTIVE: "tập thể", INDIVIDUAL: "cá nhân"}
 DUPLICATE_CODES = {INDIVIDUAL: "person-duplicate", COLLECTIVE: "collective-duplicate"}
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+# The same names are folded again at every merge (the page merges on each change of the inbox).
+_fold = lru_cache(maxsize=1 << 16)(fold)
 
 
 def person_key(nomination: Nomination) -> tuple[str, int] | None:
     if not nomination.name or nomination.birth_year is None:
         return None
-    return fold(nomination.name), nomination.birth_year
+    return _fold(nomination.name), nomination.birth_year
 
 
 def collective_key(nomination: Nomination) -> str | None:
-    return fold(nomination.name) or None
+    return _fold(nomination.name) or None
 
 
 def duplicate_key(nomination: Nomination):

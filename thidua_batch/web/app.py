@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, jsonify, redirect, render_template, request, send_file, session, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..config.campaign import Campaign
@@ -179,6 +180,20 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
         return live.result(settings.inbox, campaign, settings.register)
 
     door = app.extensions["thidua_door"]
+    drawn: dict[tuple, Markup] = {}
+
+    def drawn_rows(rows: list[board.UnitRow]) -> list[Markup]:
+        """The Tổng quan table's rows as HTML: a row is drawn once and kept while it stays the same
+        (a thousand units, one file changed: one row drawn). Only this request's rows are kept."""
+        nonlocal drawn
+        row_template = app.jinja_env.get_template("_dong_tong_quan.html")
+        kept, now, html = drawn, {}, []
+        for row in rows:
+            key = (request.script_root, row, row.last_time.utcoffset() if row.last_time else None)
+            now[key] = kept.get(key) or Markup(row_template.render(row=row, fmt_time=_fmt_time))
+            html.append(now[key])
+        drawn = now
+        return html
 
     @app.route("/dang-nhap", methods=["GET", "POST"])
     def login():
@@ -210,7 +225,7 @@ def _routes(app: Flask, settings: Settings, live: board.Live, runner: Runner) ->
     def overview():
         now = result()
         totals, outputs = board.totals(now), board.outputs(settings.out, now)
-        return render_template("tong_quan.html", rows=board.unit_rows(now), totals=totals,
+        return render_template("tong_quan.html", rows=drawn_rows(board.unit_rows(now)), totals=totals,
                                days_left=board.days_left(campaign), outputs=outputs,
                                running=runner.state.running,
                                strip=year_steps(settings, settings.register_file, totals, outputs))
