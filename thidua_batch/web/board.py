@@ -214,7 +214,7 @@ def _copy(obj, grows: str):
     fresh = object.__new__(type(obj))
     values = obj.__dict__.copy()
     values[grows] = list(values[grows])
-    fresh.__dict__.update(values)
+    fresh.__dict__ = values
     return fresh
 
 
