@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from ..common.text import fold
 from ..config.campaign import Campaign

@@ -1,7 +1,8 @@
 """What the pages show, computed from the folders on each request (web.md: the page reads the
-folder, not a cache that can go stale). Each file's reading is kept by (path, size, modification
-time) and the batch result while the inbox is exactly the same files, so a file added or changed
-from outside shows on the next request and costs only that file's reading (and the merge)."""
+folder, not a cache that can go stale). Each file's reading is kept by its stamp (path, size,
+modification time, mode, change time) and the batch result while the inbox is exactly the same
+files, so a file added or changed from outside shows on the next request and costs only that file's
+reading (and the merge of all, on fresh copies)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -85,10 +86,10 @@ class Outputs:
 
 class Live:
     """The batch result of the inbox as it is now. The inbox is listed once per request (each file
-    with its size, modification time and mode); while that listing is what it was, the last result
-    is the answer. What each file on disk gave (its Source, or a mail's or an archive's files) and
-    each reading are kept under the file's path, size, modification time and mode: only new or
-    changed files are expanded and read again, by reading workers kept open. The merge marks the
+    with its stamp: path, size, modification time, mode, change time); while that listing is what it
+    was, the last result is the answer. What each file on disk gave (its Source, or a mail's or an
+    archive's files) and each reading are kept under that stamp: only new or changed files are
+    expanded and read again, by reading workers kept open. The merge marks the
     results it is given (superseded, in the decision, past awards), so it is given fresh copies and
     the kept readings stay as read."""
 
