@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 import thidua_batch.batch as batch
 import thidua_batch.intake.inbox as inbox_module
+from thidua_batch.intake import disk
 from thidua_batch.batch import run_batch
 from thidua_batch.cli import main
 from thidua_batch.config import schema
@@ -257,3 +258,36 @@ def test_kept_readings_are_set_aside_from_the_collector_after_many_readings(tmp_
     finally:
         gc.unfreeze()
         live.close()
+
+
+def test_a_file_held_open_elsewhere_is_read_again_once_it_is_free(tmp_path, campaign, monkeypatch):
+    """On Windows a file that Excel or OneDrive holds open cannot be read (disk.LOCKED) and keeps
+    its size and times: such a reading is not kept, so the page reads the file again on the next
+    request and shows it as a fresh app does once it is free; a reading kept is not redone."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for unit_id in ("tam-duong", "sin-ho"):
+        filled(tmp_path / unit_id, campaign, unit_id).save(inbox / f"{unit_id}.xlsx")
+    held, loads = {"sin-ho.xlsx"}, []
+    original = inbox_module.read_file
+
+    def read_file(path, max_bytes):       # Windows' sharing violation, as disk.from_os_error words it
+        loads.append(path.name)
+        if path.name in held:
+            raise disk.problem(disk.LOCKED)
+        return original(path, max_bytes)
+    monkeypatch.setattr(inbox_module, "read_file", read_file)
+    live = Live(jobs=1)
+    first = live.result(inbox, campaign, None)
+    status = {f.path: f.status for f in first.files}
+    assert status == {"sin-ho.xlsx": "rejected", "tam-duong.xlsx": "accepted"}
+    assert any(disk.problem(disk.LOCKED).reason in f.message for f in first.findings)
+    held.clear()
+    loads.clear()
+    freed = live.result(inbox, campaign, None)
+    assert loads == ["sin-ho.xlsx"]                  # only the file held open before is read again
+    assert {f.path: f.status for f in freed.files} == {"sin-ho.xlsx": "accepted", "tam-duong.xlsx": "accepted"}
+    assert _summary(freed) == _summary(run_batch(inbox, campaign, jobs=1, now=freed.generated_at))
+    loads.clear()
+    assert live.result(inbox, campaign, None) is freed and loads == []
+    live.close()

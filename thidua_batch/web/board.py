@@ -20,6 +20,7 @@ from ..config.campaign import Campaign
 from ..documents.consolidated import FILE_NAME as CONSOLIDATED
 from ..documents.drafts import DECISION_FILE, FEEDBACK_DIR, SUBMISSION_FILE
 from ..documents.outputs import REPORT
+from ..intake.disk import LOCKED, problem
 from ..intake.inbox import Skipped, Source, _walk, entry
 from ..intake.mailfiles import FETCH_STATE_NAME, Expansion
 from ..intake.workers import Readers
@@ -105,15 +106,17 @@ class Live:
         self._read: dict[tuple, FileResult] = {}
         self._entries: dict[tuple, tuple[tuple, ...]] = {}   # a file's stamp → the keys of the items it gave
         self._unsettled = 0                                  # readings made since the last _settle
+        self._passing = False                                # the last merge had a reading not kept (_passing)
 
     def result(self, inbox: Path, campaign: Campaign, register: Path | None) -> BatchResult:
         found = _listing(inbox) if inbox.is_dir() else None
         key = (found, _stamp(register) if register else None, id(campaign))
         with self._lock:
             if key != self._key or self._result is None:
+                self._passing = False
                 self._result = merge_files(self._files(inbox, found, campaign), campaign, register=register) \
                     if found is not None else _nothing_received(campaign)
-                self._key = key
+                self._key = None if self._passing else key   # a file held open elsewhere: look again next time
             return self._result
 
     def _files(self, inbox: Path, found: tuple, campaign: Campaign) -> list[FileResult]:
@@ -144,14 +147,19 @@ class Live:
             if stamp is not None:                  # a file whose stat failed is looked at again next time
                 entries[stamp] = tuple(k for k, _i in given)
         todo = [k for k in dict.fromkeys(keys) if k not in self._read]
+        passing: dict[tuple, FileResult] = {}
         if todo:
             items = [new[k] for k in todo]
             if self._readers is None and any(isinstance(i, Source) for i in items):
                 self._readers = reading_pool(campaign, self._jobs)
             fresh = read_items(items, campaign, readers=self._readers) \
                 if self._readers is not None else [ignored(i, campaign) for i in items]
-            self._read.update(zip(todo, fresh))
-            self._unsettled += len(todo)
+            passing = {k: r for k, r in zip(todo, fresh) if _passing(r)}
+            self._read.update((k, r) for k, r in zip(todo, fresh) if k not in passing)
+            if passing:     # neither the reading nor what the file gave is kept: both are made again
+                self._passing = True
+                entries = {stamp: given for stamp, given in entries.items() if not any(k in passing for k in given)}
+            self._unsettled += len(todo) - len(passing)
             if self._unsettled >= max(self.SETTLE_AFTER, len(self._read) // 4):
                 _settle()
                 self._unsettled = 0
@@ -159,12 +167,21 @@ class Live:
         for k in [k for k in self._read if k not in wanted]:
             del self._read[k]
         self._entries = entries
-        return [_fresh(self._read[k]) for k in keys]
+        return [_fresh(passing[k] if k in passing else self._read[k]) for k in keys]
 
     def close(self) -> None:
         if self._readers is not None:
             self._readers.close()
             self._readers = None
+
+
+# Why a file could not be read that passes without the file changing (Excel or OneDrive holds it
+# open: Windows refuses to share it); its stamp stays the same, so such a reading is never kept.
+_PASSING_REASONS = frozenset({problem(LOCKED).reason})
+
+
+def _passing(reading: FileResult) -> bool:
+    return any(f.code == "file-unreadable" and f.message in _PASSING_REASONS for f in reading.findings)
 
 
 def _settle() -> None:
