@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -32,13 +32,26 @@ class ListWords:
     headers: dict[str, str]                 # a header's label key (both forms) → header key
     sections: dict[str, tuple[str, ...]]    # "collective"/"individual" → words
     rows: re.Pattern                        # one alternation, a named group per row kind
+    # A cell's text → its header key or None, as found so far (the same labels in every file).
+    _header_of: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def header(self, text: object) -> str | None:
         """The header key of a header cell's text: "Họ tên" → "name", "Nữ" → "female"."""
-        if not isinstance(text, str) or not text.strip() or len(text) > 80:
+        if not isinstance(text, str) or len(text) > 80:
             return None
-        exact, bare = _keys(text)
-        return self.headers.get(exact) or self.headers.get(bare)
+        known = self._header_of
+        try:
+            return known[text]
+        except KeyError:
+            pass
+        key = None
+        if text.strip():
+            exact, bare = label_key(text), label_key_ascii(text)
+            key = self.headers.get(exact) or self.headers.get(bare)
+        if len(known) >= 8192:
+            known.clear()
+        known[text] = key
+        return key
 
     def row_kind(self, text: str) -> str | None:
         """"total", "signature", "date-line" or "note" when one cell's text says so."""
@@ -69,9 +82,6 @@ _SECTION_TAIL = re.compile(r"^\s*(?:[:(\-–]\s*)?(?:\d{1,3}\s*(?:người|tập
                            r"(?:(?:được\s+)?đề nghị\b.*)?[:.]?$")
 
 
-@lru_cache(maxsize=4096)
-def _keys(text: str) -> tuple[str, str]:
-    return label_key(text), label_key_ascii(text)
 
 
 @lru_cache(maxsize=1)

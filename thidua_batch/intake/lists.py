@@ -11,56 +11,87 @@ from ..config import schema
 from ..config.list_words import ROW_KINDS
 from ..config.schema import Field, Kind
 from ..model.findings import Finding
-from ..model.results import COLLECTIVE, INDIVIDUAL, Cell, FileResult, SkippedRow
+from ..model.results import COLLECTIVE, INDIVIDUAL, Cell, Conversion, FileResult, SkippedRow
 from .grid import Grid, column_letter, ref
 from .legacy import detect_and_convert
 from .tables import Table
 from .values import Invalid, as_text, parse, parse_date
 
 KIND_WORDS = {COLLECTIVE: "tập thể", INDIVIDUAL: "cá nhân"}
+# Values read once per process, by the campaign's birth years: (kind, type, value as found) → reading.
+_READ: dict[tuple[int, int], dict[tuple, tuple]] = {}
+_CACHED_TEXT = 120      # longer text (achievements) is rarely repeated: read each time
+_CACHED_VALUES = 20000  # then the cache starts again
+_CACHED_TYPES = frozenset({float, int, bool, dt.date, dt.datetime})
 
 
 class CellReading:
     """A cell as the tool reads it: NFC text, TCVN3/VNI converted, the value parsed for its field;
     a formula without cached value or an error value said so. Values an officer reads without
-    hesitation are read, and marked `interpreted` (a full birth date gives its year; "nữ" gives Nữ)."""
+    hesitation are read, and marked `interpreted` (a full birth date gives its year; "nữ" gives Nữ).
+
+    What a value reads as depends only on the field's kind, the value and the campaign's years, and
+    the same short values ("Nữ", "Kinh", 1985, "Có", a unit's name) come back in file after file:
+    short values are read once per process (`_READ`), each cell still gets its own `Cell`."""
 
     def __init__(self, campaign_year: int):
         self.birth_years = schema.birth_years(campaign_year)
+        self._read = _READ.setdefault(self.birth_years, {})
 
     def __call__(self, grid: Grid, row: int, col: int, field: Field, source: tuple[int, int] | None = None) -> Cell:
         at = ref(row, col)
-        src_row, src_col = source or (row, col)
-        src_at = at if (src_row, src_col) == (row, col) else ref(src_row, src_col)
+        if source is None or (source[0] == row and source[1] == col):
+            src_row, src_col, src_at = row, col, at
+        else:
+            src_row, src_col = source
+            src_at = ref(src_row, src_col)
         if grid.formulas and src_at in grid.formulas:
             error_text = grid.formulas[src_at]
             if error_text is None:
                 return Cell(at, None, None, formula_without_value=True)
             return Cell(at, error_text, None, problem=f"Ô chứa lỗi công thức {error_text}. "
                                                        "Đề nghị nhập giá trị trực tiếp, không dùng công thức.")
-        raw = grid.value(src_row, src_col)
-        legacy = None
+        rows = grid.rows
+        raw = rows[src_row][src_col] if src_row < len(rows) and src_col < len(rows[src_row]) else ""
+        if raw == "" or raw is None:
+            return Cell(at)
+        kind = field.kind
+        if raw.__class__ is str and len(raw) <= _CACHED_TEXT or raw.__class__ in _CACHED_TYPES and raw:
+            key = (kind, raw.__class__, raw)   # the type: 1, 1.0 and True are equal keys otherwise
+            known = self._read.get(key)
+            if known is None:
+                if len(self._read) >= _CACHED_VALUES:
+                    self._read.clear()
+                known = self._read[key] = self._reading(kind, raw)
+            raw, value, problem, legacy, interpreted = known
+        else:   # long text, 0 (-0.0 == 0.0 but reads "-0" as a percentage), anything unusual
+            raw, value, problem, legacy, interpreted = self._reading(kind, raw)
+        return Cell(at, raw, value, problem, False, legacy, interpreted)
+
+    def _reading(self, kind: Kind, raw: object) -> tuple[object, object, str | None, Conversion | None, str | None]:
+        """(raw, value, problem, legacy, interpreted) of a cell that is not empty as found."""
+        legacy = value = problem = interpreted = None
         if isinstance(raw, str):
             raw = clean(raw) or None
-            if raw is not None and (legacy := detect_and_convert(raw)):
+            if raw is None:
+                return None, None, None, None, None
+            if legacy := detect_and_convert(raw):
                 raw = clean(legacy.after)
-        elif raw == "" or raw is None:
-            raw = None
-        cell = Cell(at, raw, legacy=legacy)
-        if raw is not None:
-            try:
-                cell.value = parse(field.kind, raw, year_range=self.birth_years)
-            except Invalid as exc:
-                cell.value, cell.interpreted = self._as_an_officer_reads(field, raw)
-                if cell.value is None:
-                    cell.problem = str(exc)
-            if field.kind is Kind.GENDER and cell.value is not None and as_text(raw) != cell.value:
-                cell.interpreted = cell.value
-        return cell
+            if kind is Kind.TEXT or kind is Kind.UNIT:
+                return raw, raw, None, legacy, None   # clean(raw) is raw: text reads as itself
+        try:
+            value = parse(kind, raw, year_range=self.birth_years)
+        except Invalid as exc:
+            value, interpreted = self._as_an_officer_reads(kind, raw)
+            if value is None:
+                problem = str(exc)
+        if kind is Kind.GENDER and value is not None and as_text(raw) != value:
+            interpreted = value
+        return raw, value, problem, legacy, interpreted
 
-    def _as_an_officer_reads(self, field: Field, raw: object) -> tuple[object, str | None]:
+    def _as_an_officer_reads(self, kind: Kind, raw: object) -> tuple[object, str | None]:
         """A full date typed in Năm sinh gives its year (within the valid years)."""
-        if field.kind is not Kind.YEAR:
+        if kind is not Kind.YEAR:
             return None, None
         if isinstance(raw, dt.datetime):
             year = raw.year

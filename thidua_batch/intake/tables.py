@@ -94,10 +94,13 @@ def find_header(grid: Grid, words: ListWords, *, need_name: bool = True) -> Head
     """The row with the most header labels: at least two, a name column among them unless the
     sheet is known to be a list (the template's sheets, where a missing name column is reported)."""
     best: tuple[int, dict[str, int]] | None = None
+    header = words.header
     for r, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
         for c, text in enumerate(row):
-            key = words.header(text)
+            if not text or not isinstance(text, str):
+                continue   # an empty cell, a number or a date is never a label
+            key = header(text)
             if key is not None and key not in columns and key not in (MALE, FEMALE):
                 columns[key] = c
         named = "name" in columns or COLLECTIVE_NAME in columns or not need_name
