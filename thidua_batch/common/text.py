@@ -22,10 +22,20 @@ def fold(text: str) -> str:
     return clean(text).casefold()
 
 
+class _Bare(dict):
+    """str.translate table, filled as characters are met: combining marks dropped, đ → d."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_BARE = _Bare({ord("đ"): ord("d"), ord("Đ"): ord("D")})
+
+
 def strip_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFD", text).translate(_BARE)
 
 
 def fold_ascii(text: str) -> str:

@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 
 def column_letter(index: int) -> str:
     """0 → "A", 26 → "AA"."""
+    if 0 <= index < _KNOWN:
+        return _LETTERS[index]
+    return _letters(index)
+
+
+def _letters(index: int) -> str:
     letters = ""
     index += 1
     while index:
@@ -18,9 +24,15 @@ def column_letter(index: int) -> str:
     return letters
 
 
+_KNOWN = 702   # A … ZZ
+_LETTERS = [_letters(i) for i in range(_KNOWN)]
+
+
 def ref(row: int, col: int) -> str:
     """0-based row and column to an A1 reference."""
-    return f"{column_letter(col)}{row + 1}"
+    if 0 <= col < _KNOWN:
+        return f"{_LETTERS[col]}{row + 1}"
+    return f"{_letters(col)}{row + 1}"
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,24 @@ def _field_for(text: object, fields: tuple[Field, ...]) -> Field | None:
     return index.get(exact) or index.get(ascii_key)
 
 
+# A label's text on the Đơn vị sheet → its field, or None: the same labels in every file.
+_UNIT_FIELD_OF: dict[str, Field | None] = {}
+
+
+def _unit_field_for(text: object) -> Field | None:
+    """`_field_for(text, schema.UNIT_FIELDS)`, once per text."""
+    if not text or not isinstance(text, str) or len(text) > _LABEL_MAX:
+        return None
+    try:
+        return _UNIT_FIELD_OF[text]
+    except KeyError:
+        pass
+    if len(_UNIT_FIELD_OF) >= 4096:
+        _UNIT_FIELD_OF.clear()
+    field = _UNIT_FIELD_OF[text] = _field_for(text, schema.UNIT_FIELDS)
+    return field
+
+
 class _WorkbookReader:
     def __init__(self, book: _Book, result: FileResult, campaign: Campaign):
         self.book, self.result, self.campaign = book, result, campaign
@@ -249,7 +267,7 @@ class _WorkbookReader:
         self.result.unit_sheet = sheet.name
         for r, row in enumerate(sheet.rows):
             for c, text in enumerate(row):
-                field = _field_for(text, schema.UNIT_FIELDS)
+                field = _unit_field_for(text)
                 if field is not None:
                     if field.key not in self.result.fields:
                         self.result.fields[field.key] = self.read_cell(sheet, r, c + 1, field)

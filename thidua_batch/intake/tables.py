@@ -30,6 +30,7 @@ from .values import as_text
 
 HEADER_SCAN_ROWS = 60
 _FIELDS = {COLLECTIVE: schema.COLLECTIVE_FIELDS, INDIVIDUAL: schema.INDIVIDUAL_FIELDS}
+_REQUIRED = {kind: tuple(f for f in fields if f.required) for kind, fields in _FIELDS.items()}
 # Columns whose text may run on into the next row ("a second line of achievements").
 _CONTINUING = ("summary", "note")
 # Columns holding a typed value: a row with one of these filled is never a signature or a note.
@@ -166,6 +167,10 @@ class _TableReader:
         self.last_row = -1                      # the last row that belongs to `last`
         self.typed_cols = {c for k, c in header.columns.items() if k in _TYPED}
         self.formula_rows = {_row_of(at) for at in grid.formulas}
+        self.name_col = header.column("name")
+        self.stt_col = header.columns.get("stt")
+        self.continuing_cols = {header.column(k) for k in _CONTINUING} - {None}
+        self.plans: dict[str, list[tuple[str, int, Field]]] = {}   # kind → the cells a nomination reads
 
     def read(self) -> Table:
         self._title()
@@ -191,7 +196,7 @@ class _TableReader:
         filled = [v for v in row if v not in ("", None) and not (isinstance(v, str) and not v.strip())]
         if not filled and r not in self.formula_rows:
             return
-        stt = self.header.columns.get("stt")
+        stt = self.stt_col
         if stt is not None and len(filled) == 1 and stt < len(row) and row[stt] is filled[0] \
                 and _NUMBERING.match(as_text(row[stt])) and r not in self.formula_rows:
             return   # only STT (the template numbers rows in advance): a blank row
@@ -247,7 +252,7 @@ class _TableReader:
         or holding only more text of its achievements or notes, right under it."""
         if self.last is None:
             return False
-        name_col = self.header.column("name")
+        name_col = self.name_col
         merge = self.grid.merge_at(r, name_col) if name_col is not None else None
         if merge is not None and merge.first_row < r:
             return merge.first_row == self.last.row - 1
@@ -255,9 +260,8 @@ class _TableReader:
             return False
         filled = {c for c, v in enumerate(row) if v not in ("", None)}
         if self.fixed_kind is not None:   # the template numbers its rows in advance: STT says nothing
-            filled.discard(self.header.columns.get("stt"))
-        continuing = {self.header.column(k) for k in _CONTINUING} - {None}
-        return bool(filled) and filled <= continuing
+            filled.discard(self.stt_col)
+        return bool(filled) and filled <= self.continuing_cols
 
     def _join(self, r: int) -> None:
         nomination = self.last
@@ -279,22 +283,36 @@ class _TableReader:
         self._skip(r, "continuation", _texts(self.grid.rows[r]))
 
     # -- a nomination ----------------------------------------------------------------
+    def _plan(self, kind: str) -> list[tuple[str, int, Field]]:
+        """(key, column, field) of each cell a nomination of this kind reads, in the fields' order."""
+        plan = self.plans.get(kind)
+        if plan is None:
+            split = self.header.split_birth
+            plan = self.plans[kind] = [
+                (f.key, col, f) for f in _FIELDS[kind]
+                if not (split and f.key in ("gender", "birth_year")) and (col := self.header.column(f.key)) is not None]
+        return plan
+
     def _nomination(self, r: int) -> None:
         kind = self.kind
+        grid, read_cell = self.grid, self.read_cell
         cells: dict[str, Cell] = {}
-        for f in _FIELDS[kind]:
-            if f.key in ("gender", "birth_year") and self.header.split_birth:
-                continue
-            col = self.header.column(f.key)
-            if col is not None:
-                cells[f.key] = self._cell(r, col, f)
+        if grid.merges:
+            for key, col, f in self._plan(kind):
+                cells[key] = self._cell(r, col, f)
+        else:   # no merged area: each cell's value is its own
+            for key, col, f in self._plan(kind):
+                cells[key] = read_cell(grid, r, col, f, (r, col))
         if kind == INDIVIDUAL and self.header.split_birth:
             cells.update(self._split_birth(r))
-        required = [f for f in _FIELDS[kind] if f.required and f.key in cells]
-        if all(cells[f.key].empty and not cells[f.key].formula_without_value for f in required):
+        for f in _REQUIRED[kind]:
+            cell = cells.get(f.key)
+            if cell is not None and (cell.raw is not None or cell.formula_without_value):
+                break
+        else:
             return   # only STT, or nothing the list asks for: a blank row
-        nomination = Nomination(kind=kind, file="", sheet=self.grid.name, row=r + 1, cells=cells)
-        merge = self.grid.merge_at(r, self.header.column("name")) if self.header.column("name") is not None else None
+        nomination = Nomination(kind=kind, file="", sheet=grid.name, row=r + 1, cells=cells)
+        merge = grid.merge_at(r, self.name_col) if self.name_col is not None else None
         if merge is not None and merge.vertical:
             nomination.last_row = merge.last_row + 1
         self.table.nominations.append(nomination)
