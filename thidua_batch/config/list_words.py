@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ..common.text import clean, label_key, label_key_ascii
+from ..common.text import clean, fold_ascii, label_key, label_key_ascii
 from . import schema
 
+LABEL_MAX_CHARS = 80   # a longer cell is never a header label
 # Header keys that are not schema fields.
 COLLECTIVE_NAME, POSITION_WORKPLACE, MALE, FEMALE = "collective_name", "position_workplace", "male", "female"
 
@@ -37,7 +38,7 @@ class ListWords:
 
     def header(self, text: object) -> str | None:
         """The header key of a header cell's text: "Họ tên" → "name", "Nữ" → "female"."""
-        if not isinstance(text, str) or len(text) > 80:
+        if not isinstance(text, str) or len(text) > LABEL_MAX_CHARS:
             return None
         known = self._header_of
         try:
@@ -46,8 +47,8 @@ class ListWords:
             pass
         key = None
         if text.strip():
-            exact, bare = label_key(text), label_key_ascii(text)
-            key = self.headers.get(exact) or self.headers.get(bare)
+            exact = label_key(text)
+            key = self.headers.get(exact) or self.headers.get(fold_ascii(exact))   # label_key_ascii(text)
         if len(known) >= 8192:
             known.clear()
         known[text] = key

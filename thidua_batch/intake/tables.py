@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..common.text import clean, fold_ascii
 from ..config import schema
-from ..config.list_words import COLLECTIVE_NAME, FEMALE, MALE, POSITION_WORKPLACE, ListWords
+from ..config.list_words import COLLECTIVE_NAME, FEMALE, LABEL_MAX_CHARS, MALE, POSITION_WORKPLACE, ListWords
 from ..config.schema import Field
 from ..model.results import COLLECTIVE, INDIVIDUAL, Cell, Nomination, SkippedRow
 from .grid import Grid, Merge
@@ -97,10 +97,14 @@ def find_header(grid: Grid, words: ListWords, *, need_name: bool = True) -> Head
     best: tuple[int, dict[str, int]] | None = None
     header = words.header
     for r, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+        # Only a short text can be a label: a row with no more of them than the best row has labels
+        # cannot beat it (the rows under the header: names, places, achievements are not looked up).
+        labels = [(c, text) for c, text in enumerate(row)
+                  if text and isinstance(text, str) and len(text) <= LABEL_MAX_CHARS]
+        if best is not None and len(labels) <= len(best[1]):
+            continue
         columns: dict[str, int] = {}
-        for c, text in enumerate(row):
-            if not text or not isinstance(text, str):
-                continue   # an empty cell, a number or a date is never a label
+        for c, text in labels:
             key = header(text)
             if key is not None and key not in columns and key not in (MALE, FEMALE):
                 columns[key] = c
