@@ -13,10 +13,12 @@ from dataclasses import replace
 
 from ..config import schema
 from ..config.campaign import Campaign
+from ..config.schema import Field
 from ..intake.values import show_value
 from ..model.findings import Finding, Severity
 from . import duplicates
-from ..model.results import ACCEPTED, COLLECTIVE, INDIVIDUAL, MAIL_BODY, OWN, TEMPLATE, WORD, FileResult, Nomination
+from ..model.results import (ACCEPTED, COLLECTIVE, INDIVIDUAL, MAIL_BODY, OWN, TEMPLATE, WORD, Cell, FileResult,
+                             Nomination)
 
 Rule = Callable[[FileResult, Campaign], Iterator[Finding]]
 
@@ -143,15 +145,16 @@ def required_missing(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                                   file=file.path, unit=file.unit, sheet=nomination.sheet, cell=cell.ref)
 
 
-def _all_cells(file: FileResult):
-    for field in schema.UNIT_FIELDS:
-        if field.key in file.fields:
-            yield file.unit_sheet, field, file.fields[field.key]
+def _all_cells(file: FileResult) -> list[tuple[str | None, Field, Cell]]:
+    """Every cell read, with its sheet and field: the Đơn vị sheet's, then each nomination's."""
+    sheet, fields = file.unit_sheet, file.fields
+    found = [(sheet, field, fields[field.key]) for field in schema.UNIT_FIELDS if field.key in fields]
     for kind in (COLLECTIVE, INDIVIDUAL):
+        kind_fields = _FIELDS[kind]
         for nomination in file.nominations(kind):
-            for field in _FIELDS[kind]:
-                if field.key in nomination.cells:
-                    yield nomination.sheet, field, nomination.cells[field.key]
+            sheet, cells = nomination.sheet, nomination.cells
+            found += [(sheet, field, cells[field.key]) for field in kind_fields if field.key in cells]
+    return found
 
 
 def invalid_values(file: FileResult, campaign: Campaign) -> Iterator[Finding]:

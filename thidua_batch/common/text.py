@@ -34,14 +34,22 @@ class _Bare(dict):
 _BARE = _Bare({ord("đ"): ord("d"), ord("Đ"): ord("D")})
 
 
+# The combining marks of Vietnamese (and most Latin text) in one regex: the quick first step.
+_COMMON_MARKS = re.compile("[%s]" % "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))))
+
+
 def strip_diacritics(text: str) -> str:
-    return unicodedata.normalize("NFD", text).translate(_BARE)
+    decomposed = unicodedata.normalize("NFD", text)
+    if decomposed.isascii():
+        return decomposed
+    bare = _COMMON_MARKS.sub("", decomposed).replace("đ", "d").replace("Đ", "D")
+    return bare if bare.isascii() else bare.translate(_BARE)
 
 
 def fold_ascii(text: str) -> str:
     """Key for unit names: folded, without diacritics, punctuation turned into spaces."""
     bare = strip_diacritics(fold(text))
-    return _SPACES.sub(" ", _NAME_PUNCT.sub(" ", bare)).strip()
+    return " ".join(_NAME_PUNCT.sub(" ", bare).split())   # = _SPACES.sub(" ", …).strip(), see clean
 
 
 _LABEL_NOTE = re.compile(r"\([^)]*\)")

@@ -37,6 +37,9 @@ _CONTINUING = ("summary", "note")
 _TYPED = ("gender", "birth_year", MALE, FEMALE, "vote")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$")
 _LONG_TEXT = 120
+# Three ASCII letters or digits: each stays a character of its own through fold_ascii (no canonical
+# composition absorbs one), so such a text never folds to a column number's one or two characters.
+_THREE_ASCII_ALNUM = re.compile(r"[A-Za-z0-9][^A-Za-z0-9]*[A-Za-z0-9][^A-Za-z0-9]*[A-Za-z0-9]")
 _NUMBERING = re.compile(r"^\d{0,4}\.?$")
 
 # read_cell(grid, row, col, field, source) → the Cell at (row, col), its value taken from `source`
@@ -130,7 +133,7 @@ def _sub_header(grid: Grid, words: ListWords, row: int, columns: dict[str, int])
     for c, text in enumerate(grid.rows[below]):
         key = words.header(text)
         if key is None:
-            if text not in ("", None) and not _COLUMN_NUMBER.match(fold_ascii(as_text(text))):
+            if text not in ("", None) and not _is_column_number(as_text(text)):
                 return False   # a value: this is data, not a header
             continue
         found.setdefault(key, c)
@@ -148,6 +151,13 @@ def _sub_header(grid: Grid, words: ListWords, row: int, columns: dict[str, int])
     if MALE in columns and FEMALE in columns:
         columns.pop("birth_year", None)
     return True
+
+
+def _is_column_number(text: str) -> bool:
+    """A column number as the row under a header holds it: "(1)", "2", "a"."""
+    if _THREE_ASCII_ALNUM.search(text):
+        return False   # a name, a place, a sentence: not folded at all
+    return _COLUMN_NUMBER.match(fold_ascii(text)) is not None
 
 
 def _under(grid: Grid, row: int, col: int, sub_col: int) -> bool:
