@@ -480,13 +480,19 @@ _LEGACY_MARKERS = frozenset(
 _MID_WORD_CAPITAL = re.compile("[a-zß-öø-ÿ][ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ]")
 
 
+# A legacy marker or a capital _MID_WORD_CAPITAL looks for: text with neither has no marker and no
+# mid-word capital, found in one scan (a regex class is several times faster than set.isdisjoint).
+_MARKER_OR_CAPITAL = re.compile("[%s]" % re.escape("".join(sorted(_LEGACY_MARKERS | set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")))))
+
+
 def _may_be_legacy(text: str) -> bool:
     if text.isascii():
         return False
     # A character outside cp1252 (ư, ă, đ, ạ, …) proves Unicode, unless a legacy-only character
     # is there too (a cell that mixes both): the cheap exit for nearly all Vietnamese text.
-    if (not _SINGLE_BYTE_CHARS.issuperset(text) and _LEGACY_MARKERS.isdisjoint(text)
-            and not _MID_WORD_CAPITAL.search(text)):
+    if not _SINGLE_BYTE_CHARS.issuperset(text) and (
+            not _MARKER_OR_CAPITAL.search(text)
+            or _LEGACY_MARKERS.isdisjoint(text) and not _MID_WORD_CAPITAL.search(text)):
         return False
     return bool(_TCVN3_ALPHABET.intersection(text) or _VNI_ALPHABET.intersection(text))
 

@@ -18,8 +18,9 @@ from .tables import Table
 from .values import Invalid, as_text, parse, parse_date
 
 KIND_WORDS = {COLLECTIVE: "tập thể", INDIVIDUAL: "cá nhân"}
-# Values read once per process, by the campaign's birth years: (kind, type, value as found) → reading.
-_READ: dict[tuple[int, int], dict[tuple, tuple]] = {}
+# Values read once per process, by the campaign's birth years and the field's kind: the text as found,
+# or (type, value) for a number or a date → the reading (`CellReading._reading`).
+_READ: dict[tuple[int, int], dict[Kind, dict[object, tuple]]] = {}
 _CACHED_TEXT = 120      # longer text (achievements) is rarely repeated: read each time
 _CACHED_VALUES = 20000  # then the cache starts again
 _CACHED_TYPES = frozenset({float, int, bool, dt.date, dt.datetime})
@@ -40,45 +41,56 @@ class CellReading:
 
     def __call__(self, grid: Grid, row: int, col: int, field: Field, source: tuple[int, int] | None = None) -> Cell:
         at = ref(row, col)
-        if source is None or (source[0] == row and source[1] == col):
+        if source is None or source[0] == row and source[1] == col:
             src_row, src_col, src_at = row, col, at
         else:
             src_row, src_col = source
             src_at = ref(src_row, src_col)
-        if grid.formulas and src_at in grid.formulas:
-            error_text = grid.formulas[src_at]
+        formulas = grid.formulas
+        if formulas and src_at in formulas:
+            error_text = formulas[src_at]
             if error_text is None:
                 return Cell(at, None, None, formula_without_value=True)
             return Cell(at, error_text, None, problem=f"Ô chứa lỗi công thức {error_text}. "
                                                        "Đề nghị nhập giá trị trực tiếp, không dùng công thức.")
         rows = grid.rows
-        raw = rows[src_row][src_col] if src_row < len(rows) and src_col < len(rows[src_row]) else ""
-        if raw == "" or raw is None:
+        if src_row < len(rows) and src_col < len(values := rows[src_row]):
+            raw = values[src_col]
+            if raw == "" or raw is None:
+                return Cell(at)
+        else:
             return Cell(at)
         kind = field.kind
-        if raw.__class__ is str and len(raw) <= _CACHED_TEXT or raw.__class__ in _CACHED_TYPES and raw:
-            key = (kind, raw.__class__, raw)   # the type: 1, 1.0 and True are equal keys otherwise
-            known = self._read.get(key)
-            if known is None:
-                if len(self._read) >= _CACHED_VALUES:
-                    self._read.clear()
-                known = self._read[key] = self._reading(kind, raw)
-            raw, value, problem, legacy, interpreted = known
-        else:   # long text, 0 (-0.0 == 0.0 but reads "-0" as a percentage), anything unusual
-            raw, value, problem, legacy, interpreted = self._reading(kind, raw)
-        return Cell(at, raw, value, problem, False, legacy, interpreted)
+        if raw.__class__ is str:
+            if len(raw) > _CACHED_TEXT:   # achievements: rarely the same twice
+                return Cell(at, *self._reading(kind, raw))
+            key: object = raw
+        elif raw.__class__ in _CACHED_TYPES and raw:
+            key = (raw.__class__, raw)   # the type: 1, 1.0 and True are equal keys otherwise
+        else:   # 0 (-0.0 == 0.0 but reads "-0" as a percentage), anything unusual
+            return Cell(at, *self._reading(kind, raw))
+        read = self._read.get(kind)
+        if read is None:
+            read = self._read[kind] = {}
+        known = read.get(key)
+        if known is None:
+            if len(read) >= _CACHED_VALUES:
+                read.clear()
+            known = read[key] = self._reading(kind, raw)
+        return Cell(at, *known)
 
-    def _reading(self, kind: Kind, raw: object) -> tuple[object, object, str | None, Conversion | None, str | None]:
-        """(raw, value, problem, legacy, interpreted) of a cell that is not empty as found."""
+    def _reading(self, kind: Kind, raw: object) -> tuple[object, object, str | None, bool, Conversion | None, str | None]:
+        """(raw, value, problem, formula_without_value, legacy, interpreted): the Cell of a value not
+        empty as found, after its reference."""
         legacy = value = problem = interpreted = None
         if isinstance(raw, str):
             raw = clean(raw) or None
             if raw is None:
-                return None, None, None, None, None
+                return None, None, None, False, None, None
             if legacy := detect_and_convert(raw):
                 raw = clean(legacy.after)
             if kind is Kind.TEXT or kind is Kind.UNIT:
-                return raw, raw, None, legacy, None   # clean(raw) is raw: text reads as itself
+                return raw, raw, None, False, legacy, None   # clean(raw) is raw: text reads as itself
         try:
             value = parse(kind, raw, year_range=self.birth_years)
         except Invalid as exc:
@@ -87,7 +99,7 @@ class CellReading:
                 problem = str(exc)
         if kind is Kind.GENDER and value is not None and as_text(raw) != value:
             interpreted = value
-        return raw, value, problem, legacy, interpreted
+        return raw, value, problem, False, legacy, interpreted
 
     def _as_an_officer_reads(self, kind: Kind, raw: object) -> tuple[object, str | None]:
         """A full date typed in Năm sinh gives its year (within the valid years)."""
