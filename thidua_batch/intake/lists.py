@@ -79,7 +79,8 @@ class CellReading:
             known = read[key] = self._reading(kind, raw)
         return Cell(at, *known)
 
-    def _reading(self, kind: Kind, raw: object) -> tuple[object, object, str | None, bool, Conversion | None, str | None]:
+    def _reading(self, kind: Kind, raw: object) -> tuple[object, object, str | None, bool, Conversion | None,
+                                                         str | None]:
         """(raw, value, problem, formula_without_value, legacy, interpreted): the Cell of a value not
         empty as found, after its reference."""
         legacy = value = problem = interpreted = None
