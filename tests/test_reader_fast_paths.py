@@ -197,3 +197,14 @@ def test_legacy_quick_exit_and_the_cases_it_must_not_take():
     assert detect_and_convert("LÊ THỊ ÁNH DƯƠNG") is None                 # capitals: the full test
     mixed = detect_and_convert("Hoµng V¨n Th¾ng - Trường")                # markers beside Unicode
     assert mixed is not None and mixed.after.startswith("Hoàng Văn Thắng")
+
+
+def test_values_still_read_right_when_the_cache_starts_again(monkeypatch):
+    from thidua_batch.intake import lists
+    monkeypatch.setattr(lists, "_CACHED_VALUES", 3)
+    read = CellReading(2020)
+    names = [f"Lò Văn Pánh {i}" for i in range(10)]
+    grid = Grid("Cá nhân", [names, names])
+    for r in range(2):
+        assert [read(grid, r, c, FIELDS["name"]).value for c in range(10)] == names
+    assert len(lists._READ[read.birth_years][FIELDS["name"].kind]) <= 3

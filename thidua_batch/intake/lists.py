@@ -22,7 +22,7 @@ KIND_WORDS = {COLLECTIVE: "tập thể", INDIVIDUAL: "cá nhân"}
 # or (type, value) for a number or a date → the reading (`CellReading._reading`).
 _READ: dict[tuple[int, int], dict[Kind, dict[object, tuple]]] = {}
 _CACHED_TEXT = 120      # longer text (achievements) is rarely repeated: read each time
-_CACHED_VALUES = 20000  # then the cache starts again
+_CACHED_VALUES = 8192   # per kind; then that cache starts again (a few MB at most)
 _CACHED_TYPES = frozenset({float, int, bool, dt.date, dt.datetime})
 
 
