@@ -26,9 +26,10 @@ _fold = lru_cache(maxsize=1 << 16)(fold)
 
 
 def person_key(nomination: Nomination) -> tuple[str, int] | None:
-    if not nomination.name or nomination.birth_year is None:
+    name, year = nomination.name, nomination.birth_year
+    if not name or year is None:
         return None
-    return _fold(nomination.name), nomination.birth_year
+    return _fold(name), year
 
 
 def collective_key(nomination: Nomination) -> str | None:

@@ -108,7 +108,7 @@ def layout_own(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
 
 def interpreted_values(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
     """value-interpreted: what was read as an officer reads it, before → after."""
-    for sheet, field, cell in _all_cells(file):
+    for sheet, field, cell in _all_cells(file, "interpreted"):
         if cell.interpreted is not None:
             yield Finding("value-interpreted",
                           f"“{field.label}” ghi “{show_value(cell.raw)}”, đã đọc là “{cell.interpreted}”. "
@@ -145,20 +145,34 @@ def required_missing(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
                                   file=file.path, unit=file.unit, sheet=nomination.sheet, cell=cell.ref)
 
 
-def _all_cells(file: FileResult) -> list[tuple[str | None, Field, Cell]]:
-    """Every cell read, with its sheet and field: the Đơn vị sheet's, then each nomination's."""
+def _all_cells(file: FileResult, having: str) -> list[tuple[str | None, Field, Cell]]:
+    """The cells read whose attribute `having` is set (neither None nor False), with their sheet and
+    field: the Đơn vị sheet's, then each nomination's, in the fields' order. Nearly always none."""
     sheet, fields = file.unit_sheet, file.fields
-    found = [(sheet, field, fields[field.key]) for field in schema.UNIT_FIELDS if field.key in fields]
+    found = [(sheet, field, fields[field.key]) for field in schema.UNIT_FIELDS
+             if field.key in fields and _set(getattr(fields[field.key], having))]
     for kind in (COLLECTIVE, INDIVIDUAL):
         kind_fields = _FIELDS[kind]
         for nomination in file.nominations(kind):
-            sheet, cells = nomination.sheet, nomination.cells
-            found += [(sheet, field, cells[field.key]) for field in kind_fields if field.key in cells]
+            cells = nomination.cells
+            for cell in cells.values():
+                value = getattr(cell, having)
+                if value is not None and value is not False:
+                    break
+            else:
+                continue   # the usual row: nothing to say
+            sheet = nomination.sheet
+            found += [(sheet, field, cells[field.key]) for field in kind_fields
+                      if field.key in cells and _set(getattr(cells[field.key], having))]
     return found
 
 
+def _set(value: object) -> bool:
+    return value is not None and value is not False
+
+
 def invalid_values(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
-    for sheet, field, cell in _all_cells(file):
+    for sheet, field, cell in _all_cells(file, "problem"):
         if cell.problem:
             yield Finding("invalid-value", f"“{field.label}” không hợp lệ: {cell.problem}",
                           file=file.path, unit=file.unit, sheet=sheet, cell=cell.ref, value=show_value(cell.raw))
@@ -172,7 +186,7 @@ def invalid_values(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
 
 
 def formulas_without_value(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
-    for sheet, field, cell in _all_cells(file):
+    for sheet, field, cell in _all_cells(file, "formula_without_value"):
         if cell.formula_without_value:
             yield Finding("formula-no-value", f"Ô “{field.label}” chứa công thức nhưng không có giá trị đã tính. "
                           "Đề nghị mở tệp bằng Excel, lưu lại, hoặc nhập giá trị trực tiếp.",
@@ -277,7 +291,7 @@ def dossier(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
 
 
 def legacy_text(file: FileResult, campaign: Campaign) -> Iterator[Finding]:
-    for sheet, field, cell in _all_cells(file):
+    for sheet, field, cell in _all_cells(file, "legacy"):
         if cell.legacy:
             yield Finding("legacy-encoding",
                           f"“{field.label}” được gõ bằng bảng mã cũ {cell.legacy.encoding}, đã chuyển sang Unicode: "
