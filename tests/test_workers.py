@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import os
 import time
 from pathlib import Path
@@ -147,7 +148,8 @@ def abort_unless_in(pid):
 
 def test_later_runs_in_a_reading_worker_and_falls_back_here_when_that_worker_is_lost():
     with Readers(worker_pid, None, jobs=2) as readers:
-        workers = set(dict(readers.map([0, 1, 2, 3])).values())
+        list(readers.map([0, 1, 2, 3]))
+        workers = {p.pid for p in multiprocessing.active_children()}
         call = readers.later(os.getpid)
         assert call.value() in workers and call.value() != os.getpid()
         assert readers.later(abort_unless_in, os.getpid()).value() == "made here"   # its worker died
