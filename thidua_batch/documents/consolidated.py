@@ -96,6 +96,7 @@ class _Writer:
         for name, colour in (("error", "#F8CBAD"), ("warning", "#FFF2CC"), ("held", "#FCE4D6")):
             self.fmt[name] = book.add_format({**base, "bg_color": colour})
             self.fmt[name + "-wrap"] = book.add_format({**base, "bg_color": colour, "text_wrap": True})
+        self.measured: dict[tuple[str, float], int] = {}   # the lines of a (text, column width)
 
     def sheet(self, name: str, rows: list[tuple[list[object], str | None]],
               total: list[object] | None = None):
@@ -116,12 +117,37 @@ class _Writer:
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
         wrapped_cols = [c for c, (title, _) in enumerate(columns) if title in _WRAPPED]
+        widths = [width for _, width in columns]
+        # each tone's format per column, looked up once; a text's lines measured once per (text, width)
+        formats = {tone: [self.fmt[(tone + "-wrap" if c in wrapped_cols else tone) if tone else
+                                    ("wrap" if c in wrapped_cols else "text")] for c in range(len(columns))]
+                   for tone in {tone for _, tone in rows}}
+        measured = self.measured
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for r, (values, tone) in enumerate(rows, start=1):
+            row_formats = formats[tone]
+            if len(values) > len(columns):
+                row_formats = row_formats + [self.fmt[tone or "text"]] * (len(values) - len(columns))
             for c, value in enumerate(values):
-                wrapped = c in wrapped_cols
-                key = (tone + "-wrap" if wrapped else tone) if tone else ("wrap" if wrapped else "text")
-                self.write(ws, r, c, value, self.fmt[key])
-            lines = max([_lines(values[c], columns[c][1]) for c in wrapped_cols if c < len(values)] or [1])
+                fmt = row_formats[c]
+                kind = type(value)
+                if kind is str and value:
+                    write_string(r, c, _nfc(value), fmt)
+                elif kind is int or kind is float:
+                    write_number(r, c, value, fmt)
+                else:
+                    self.write(ws, r, c, value, fmt)
+            lines = 1
+            for c in wrapped_cols:
+                if c < len(values):
+                    value = values[c]
+                    if isinstance(value, str) and value:
+                        key = (value, widths[c])
+                        n = measured.get(key)
+                        if n is None:
+                            n = measured[key] = _lines(value, widths[c])
+                        if n > lines:
+                            lines = n
             if lines > 1:   # neither Excel nor Calc fits row heights to wrapped text on opening
                 ws.set_row(r, row_height(lines))
         if total:
@@ -191,6 +217,9 @@ def column_text_pt(width: float) -> float:
     return width * 7 * 0.75 - 4
 
 
+_PIECES = re.compile(r"[^-]*-|[^-]+")   # a word's pieces: a line may break after each hyphen
+
+
 def _lines(value: object, width: float, bold: bool = False) -> int:
     """Lines a wrapped text takes in a column WIDTH characters wide, wrapped as Excel and LibreOffice do:
     at spaces and after hyphens, a word longer than the line broken where it reaches the edge."""
@@ -202,7 +231,7 @@ def _lines(value: object, width: float, bold: bool = False) -> int:
     for part in _nfc(value).split("\n"):
         lines, used = 1, 0.0
         for word in part.split():
-            for i, piece in enumerate(re.findall(r"[^-]*-|[^-]+", word)):
+            for i, piece in enumerate(_PIECES.findall(word) if "-" in word else (word,)):
                 gap = space if used and i == 0 else 0.0
                 size = text_width_pt(piece, bold)
                 if used and used + gap + size > room:
