@@ -11,6 +11,8 @@ import unicodedata
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from ..common.atomic import atomic_path
 from ..common.text import fold
@@ -82,9 +84,92 @@ def cell_shown(cell: Cell | None) -> object:
     return cell.raw if isinstance(cell.raw, (int, float)) else str(cell.raw)
 
 
+_BLANK, _NUMBER, _STRING = 0, 1, 2
+
+
+def _cell(value: object) -> tuple[int, object]:
+    """How a value is written: (_BLANK, None), (_NUMBER, number) or (_STRING, text)."""
+    if value is None or value == "":
+        return _BLANK, None
+    if isinstance(value, bool):
+        return _STRING, "Có" if value else "Không"
+    if isinstance(value, (int, float)):
+        return _NUMBER, value
+    return _STRING, _nfc(str(value))
+
+
+class _Row:
+    """A data row kept whole by _Sheet.put_row: each cell's XML after its style (from ' t="s">' or '/>'
+    on: plain strings, which the garbage collector does not follow) and the formats of its columns."""
+    __slots__ = ("tails", "formats")
+
+    def __init__(self, tails: tuple[str, ...], formats: list):
+        self.tails, self.formats = tails, formats
+
+
+_COVERED = object()     # a column of a row kept whole: written with the row's first cell
+_COLUMN_NAMES = [xl_col_to_name(c) for c in range(64)]
+_BLANK_TAIL = "/>"
+_FINITE = 1.7976931348623157e308   # numbers beyond (and NaN) are xlsxwriter's to refuse or turn into errors
+
+
+class _Sheet(Worksheet):
+    """A worksheet whose data rows are kept one object per row (put_row) and written as one string when
+    the workbook is closed, instead of xlsxwriter's object per cell and calls per cell and attribute.
+    The XML is xlsxwriter's own, byte for byte (tests/test_consolidated_rows.py compares the two): the
+    shared strings are numbered when the row is put, the formats when the row is written, in the same
+    order as write_string/write_number/write_blank would."""
+
+    def __init__(self):
+        super().__init__()
+        self._styles: dict[tuple[int, int], list[int]] = {}   # (id of a row's formats, cells): their numbers
+
+    def put_row(self, row: int, cells: list[tuple[int, object]], formats: list) -> bool:
+        """Keep a row of cells (kind, value) written from column A, cell i in formats[i]; False (nothing
+        kept) when a cell needs xlsxwriter's own care (a text it would shorten, a number that is not
+        finite, no format) or the row lies outside the sheet: write that row cell by cell instead."""
+        if not cells or row >= self.xls_rowmax or len(cells) > min(self.xls_colmax, len(_COLUMN_NAMES)) \
+                or len(formats) < len(cells) or self.constant_memory:
+            return False
+        longest = self.xls_strmax // 2
+        for (kind, value), fmt in zip(cells, formats):
+            if fmt is None:
+                return False
+            if kind == _STRING:
+                if len(value) > longest:
+                    return False
+            elif kind == _NUMBER:
+                if value.__class__ is not float and value.__class__ is not int or not -_FINITE < value < _FINITE:
+                    return False
+        self._check_dimensions(row, 0)
+        self._check_dimensions(row, len(cells) - 1)
+        index = self.str_table._get_shared_string_index
+        tails = tuple([f' t="s"><v>{index(value)}</v></c>' if kind == _STRING else
+                       f"><v>{value:.16G}</v></c>" if kind == _NUMBER else _BLANK_TAIL for kind, value in cells])
+        covered = self.table[row] = dict.fromkeys(range(len(cells)), _COVERED)
+        covered[0] = _Row(tails, formats)
+        return True
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        if cell is _COVERED:
+            return
+        if cell.__class__ is not _Row:
+            super()._write_cell(row, col, cell)
+            return
+        # the formats' numbers looked up in the row's cell order, as xlsxwriter's _write_cell would
+        key = (id(cell.formats), len(cell.tails))     # the row keeps its formats' list alive
+        styles = self._styles.get(key)
+        if styles is None:
+            styles = self._styles[key] = [fmt._get_xf_index() for fmt, _ in zip(cell.formats, cell.tails)]
+        number = str(row + 1)
+        self.fh.write("".join([f'<c r="{name}{number}" s="{style}"{tail}'
+                               for name, style, tail in zip(_COLUMN_NAMES, styles, cell.tails)]))
+
+
 class _Writer:
-    def __init__(self, book: xlsxwriter.Workbook):
+    def __init__(self, book: xlsxwriter.Workbook, whole_rows: bool = True):
         self.book = book
+        self.whole_rows = whole_rows   # data rows through _Sheet.put_row (False: cell by cell, the reference)
         base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top"}
         self.fmt = {
             "header": book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -101,7 +186,7 @@ class _Writer:
     def sheet(self, name: str, rows: list[tuple[list[object], str | None]],
               total: list[object] | None = None):
         columns = _COLUMNS[name]
-        ws = self.book.add_worksheet(name)
+        ws = self.book.add_worksheet(name, worksheet_class=_Sheet)
         for c, (title, width) in enumerate(columns):
             ws.set_column(c, c, width)
             ws.write_string(0, c, title, self.fmt["header"])
@@ -123,20 +208,15 @@ class _Writer:
                                     ("wrap" if c in wrapped_cols else "text")] for c in range(len(columns))]
                    for tone in {tone for _, tone in rows}}
         measured = self.measured
-        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        whole_rows = self.whole_rows
         for r, (values, tone) in enumerate(rows, start=1):
             row_formats = formats[tone]
             if len(values) > len(columns):
                 row_formats = row_formats + [self.fmt[tone or "text"]] * (len(values) - len(columns))
-            for c, value in enumerate(values):
-                fmt = row_formats[c]
-                kind = type(value)
-                if kind is str and value:
-                    write_string(r, c, _nfc(value), fmt)
-                elif kind is int or kind is float:
-                    write_number(r, c, value, fmt)
-                else:
-                    self.write(ws, r, c, value, fmt)
+            cells = [_cell(value) for value in values]
+            if not (whole_rows and ws.put_row(r, cells, row_formats)):
+                for c, ((kind, value), fmt) in enumerate(zip(cells, row_formats)):
+                    self.put(ws, r, c, kind, value, fmt)
             lines = 1
             for c in wrapped_cols:
                 if c < len(values):
@@ -157,14 +237,16 @@ class _Writer:
 
     @staticmethod
     def write(ws, r: int, c: int, value: object, fmt) -> None:
-        if value is None or value == "":
+        _Writer.put(ws, r, c, *_cell(value), fmt)
+
+    @staticmethod
+    def put(ws, r: int, c: int, kind: int, value, fmt) -> None:
+        if kind == _BLANK:
             ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, bool):
-            ws.write_string(r, c, "Có" if value else "Không", fmt)
-        elif isinstance(value, (int, float)):
+        elif kind == _NUMBER:
             ws.write_number(r, c, value, fmt)
         else:
-            ws.write_string(r, c, _nfc(str(value)), fmt)
+            ws.write_string(r, c, value, fmt)
 
 
 # Advance widths (1/1000 em) of Times New Roman, regular and bold (Liberation Serif has the same metrics),
@@ -344,6 +426,12 @@ def _skipped_rows(result: BatchResult):
 
 
 def write_consolidated(result: BatchResult, path: Path) -> Path:
+    return write_book(result, path)
+
+
+def write_book(result: BatchResult, path: Path, whole_rows: bool = True) -> Path:
+    """write_consolidated; WHOLE_ROWS False writes every data cell through xlsxwriter's own calls (the
+    reference the whole-row path is compared with, byte for byte, in tests/test_consolidated_rows.py)."""
     with atomic_path(path) as tmp:
         # The workbook's own font is Times New Roman: column widths are counted in its digit (7 px at 11 pt,
         # as Calibri's), so they come out the same wherever Calibri is missing (LibreOffice on Linux).
@@ -353,7 +441,7 @@ def write_consolidated(result: BatchResult, path: Path) -> Path:
                                                                             "font_size": 11}})
         book.set_properties({"title": "Tổng hợp đề nghị khen thưởng", "author": "thidua-batch",
                              "created": result.generated_at.replace(tzinfo=None)})
-        writer = _Writer(book)
+        writer = _Writer(book, whole_rows)
         units = list(_unit_rows(result))
         writer.sheet(SHEET_UNITS, units, total=_unit_total([values for values, _ in units]))
         writer.sheet(SHEET_COLLECTIVES, list(_nomination_rows(result, COLLECTIVE)))
