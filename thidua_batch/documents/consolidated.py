@@ -107,7 +107,7 @@ class _Row:
         self.tails, self.formats = tails, formats
 
 
-_COVERED = object()     # a column of a row kept whole: written with the row's first cell
+_COVERED = object()     # the last column of a row kept whole: written with the row's first cell
 _COLUMN_NAMES = [xl_col_to_name(c) for c in range(64)]
 _BLANK_TAIL = "/>"
 _FINITE = 1.7976931348623157e308   # numbers beyond (and NaN) are xlsxwriter's to refuse or turn into errors
@@ -146,8 +146,8 @@ class _Sheet(Worksheet):
         index = self.str_table._get_shared_string_index
         tails = tuple([f' t="s"><v>{index(value)}</v></c>' if kind == _STRING else
                        f"><v>{value:.16G}</v></c>" if kind == _NUMBER else _BLANK_TAIL for kind, value in cells])
-        covered = self.table[row] = dict.fromkeys(range(len(cells)), _COVERED)
-        covered[0] = _Row(tails, formats)
+        # the row's first and last columns are enough for xlsxwriter's spans and its walk over the row
+        self.table[row] = {len(cells) - 1: _COVERED, 0: _Row(tails, formats)}
         return True
 
     def _write_cell(self, row: int, col: int, cell) -> None:
