@@ -86,6 +86,7 @@ def test_rows_kept_whole_and_rows_left_to_xlsxwriter_come_out_the_same(tmp_path)
     assert [c.value for c in ws[4]][:9] == [3, "Có", "Không", "1.50", "2020-12-21",
                                             unicodedata.normalize("NFC", NFD), "_x0001_ điều khiển\tvà tab", "=A1",
                                             "- gạch đầu dòng"]   # (xlsxwriter escapes \x01; openpyxl leaves it so)
+    assert ws["H4"].data_type == ws["I4"].data_type == "s"     # "=A1" and "- …" stay texts, never formulas
     assert ws["B3"].value == "  khoảng trắng đầu và cuối  " and ws["C3"].value is None and ws["H3"].value == 10 ** 20
     assert ws["B5"].value == "x" * 20_000
     assert [c.value for c in ws[7]][9:11] == ["thừa 1", "thừa 2"]
