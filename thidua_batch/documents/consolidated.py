@@ -89,12 +89,14 @@ def cell_shown(cell: Cell | None) -> object:
 
 
 _BLANK, _NUMBER, _STRING = 0, 1, 2
+_NO_VALUE = (_BLANK, None)
+_normalize = unicodedata.normalize
 
 
 def _cell(value: object) -> tuple[int, object]:
     """How a value is written: (_BLANK, None), (_NUMBER, number) or (_STRING, text)."""
     if value is None or value == "":
-        return _BLANK, None
+        return _NO_VALUE
     if isinstance(value, bool):
         return _STRING, "Có" if value else "Không"
     if isinstance(value, (int, float)):
@@ -217,7 +219,10 @@ class _Writer:
             row_formats = formats[tone]
             if len(values) > len(columns):
                 row_formats = row_formats + [self.fmt[tone or "text"]] * (len(values) - len(columns))
-            cells = [_cell(value) for value in values]
+            # (_cell's result, its common cases spelt out: a call per cell costs more than writing it)
+            cells = [(_STRING, _normalize("NFC", v)) if v.__class__ is str and v else
+                     (_NUMBER, v) if v.__class__ is int or v.__class__ is float else
+                     _NO_VALUE if v is None else _cell(v) for v in values]
             if not (whole_rows and ws.put_row(r, cells, row_formats)):
                 for c, ((kind, value), fmt) in enumerate(zip(cells, row_formats)):
                     self.put(ws, r, c, kind, value, fmt)
