@@ -550,3 +550,16 @@ def test_a_tab_or_line_break_typed_still_becomes_words_tab_or_break(tmp_path, ty
     assert docx.Document(str(tmp_path / "out.docx")).paragraphs[0].text.startswith("Nội dung: ")
     if plain:
         assert texts == "Nội dung: Một dòng, không tab"
+
+
+def test_a_letter_windows_cannot_name_stops_the_set_before_anything_is_replaced(tmp_path):
+    """write_drafts writes straight into the set's temporary folder; a letter whose name Windows refuses
+    (a device name) is still refused by name, as atomic_path refused it, and nothing is put in place."""
+    import dataclasses as dc
+    from thidua_batch.common.atomic import OutputBlocked
+    result = factory.sample_result()
+    result.units[0].unit = dc.replace(result.units[0].unit, id="CON")
+    out = tmp_path / "out"
+    with pytest.raises(OutputBlocked, match="trùng tên thiết bị của Windows"):
+        write_drafts(result, out)
+    assert [p.name for p in out.rglob("*") if p.is_file()] == []
