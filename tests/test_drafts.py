@@ -1,6 +1,7 @@
 """The Word drafts: read back with python-docx and asserted on their text."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -511,3 +512,54 @@ def test_a_misnamed_custom_template_is_refused(tmp_path):
     (tmp_path / "quyetdinh_tpl.docx").write_bytes(b"")
     with pytest.raises(drafts.WordTemplateError, match="quyetdinh_tpl.docx"):
         drafts.check_templates(tmp_path)
+
+
+# ---------------------------------------------------------------- the listing characters' pre-check
+
+def _compact_template(path: Path) -> Path:
+    """A one-paragraph template whose XML has no line break between its tags (as the shipped ones)."""
+    from lxml import etree
+    template = docx.Document()
+    template.add_paragraph("Nội dung: {{ text }}")
+    template.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"], etree.XMLParser(remove_blank_text=True))
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("typed", ["Một dòng, không tab", "Dòng một\nDòng hai\tsau tab", "chuông\acuối\ftrang"])
+def test_a_tab_or_line_break_typed_still_becomes_words_tab_or_break(tmp_path, typed):
+    """word._has_listing_char lets a document with no tab, line break, bell or form feed anywhere skip
+    docxtpl's listing pass; one with any of them still gets it (a Word tab, a Word line break)."""
+    from thidua_batch.documents.word import CompiledTemplate, _has_listing_char
+    compiled = CompiledTemplate(_compact_template(tmp_path / "t_tpl.docx"))
+    (name, template), = compiled.parts
+    rendered = template.render({"text": typed}).replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    plain = typed == "Một dòng, không tab"
+    assert _has_listing_char(rendered) is not plain         # the plain letter skips the pass
+    (tmp_path / "out.docx").write_bytes(compiled.render({"text": typed}))
+    xml = zipfile.ZipFile(tmp_path / "out.docx").read(name).decode("utf-8")
+    assert ("<w:br/>" in xml) is ("\n" in typed) and ("<w:tab/>" in xml) is ("\t" in typed)
+    texts = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+    assert not any(c in texts for c in "\t\n\a\f")        # none left raw inside a text run
+    assert docx.Document(str(tmp_path / "out.docx")).paragraphs[0].text.startswith("Nội dung: ")
+    if plain:
+        assert texts == "Nội dung: Một dòng, không tab"
+
+
+def test_a_letter_windows_cannot_name_stops_the_set_before_anything_is_replaced(tmp_path):
+    """write_drafts writes straight into the set's temporary folder; a letter whose name Windows refuses
+    (a device name) is still refused by name, as atomic_path refused it, and nothing is put in place."""
+    import dataclasses as dc
+    from thidua_batch.common.atomic import OutputBlocked
+    result = factory.sample_result()
+    result.units[0].unit = dc.replace(result.units[0].unit, id="CON")
+    out = tmp_path / "out"
+    with pytest.raises(OutputBlocked, match="trùng tên thiết bị của Windows"):
+        write_drafts(result, out)
+    assert [p.name for p in out.rglob("*") if p.is_file()] == []

@@ -1,7 +1,11 @@
 """tong_hop_khen_thuong.xlsx: the consolidated workbook, made for a person (outputs.md).
 
-Written with xlsxwriter: every text goes through `write_string`, so a summary typed as
-"- Hoàn thành…" or "=abc" comes out as typed, never as a formula. All text is NFC.
+Written with xlsxwriter: every text is written as a string (`write_string`, or a data row kept whole by
+`_Sheet.put_row`, which writes xlsxwriter's own XML for it), so a summary typed as "- Hoàn thành…" or
+"=abc" comes out as typed, never as a formula. All text is NFC.
+
+Speed (a thousand units' workbook holds some 115,000 cells): a data row is one object and one string,
+not xlsxwriter's object and calls per cell; a text's lines are measured once per column width.
 """
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import unicodedata
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from ..common.atomic import atomic_path
 from ..common.text import fold
@@ -82,9 +88,94 @@ def cell_shown(cell: Cell | None) -> object:
     return cell.raw if isinstance(cell.raw, (int, float)) else str(cell.raw)
 
 
+_BLANK, _NUMBER, _STRING = 0, 1, 2
+_NO_VALUE = (_BLANK, None)
+_normalize = unicodedata.normalize
+
+
+def _cell(value: object) -> tuple[int, object]:
+    """How a value is written: (_BLANK, None), (_NUMBER, number) or (_STRING, text)."""
+    if value is None or value == "":
+        return _NO_VALUE
+    if isinstance(value, bool):
+        return _STRING, "Có" if value else "Không"
+    if isinstance(value, (int, float)):
+        return _NUMBER, value
+    return _STRING, _nfc(str(value))
+
+
+class _Row:
+    """A data row kept whole by _Sheet.put_row: each cell's XML after its style (from ' t="s">' or '/>'
+    on: plain strings, which the garbage collector does not follow) and the formats of its columns."""
+    __slots__ = ("tails", "formats")
+
+    def __init__(self, tails: tuple[str, ...], formats: list):
+        self.tails, self.formats = tails, formats
+
+
+_COVERED = object()     # the last column of a row kept whole: written with the row's first cell
+_COLUMN_NAMES = [xl_col_to_name(c) for c in range(64)]
+_BLANK_TAIL = "/>"
+_FINITE = 1.7976931348623157e308   # numbers beyond (and NaN) are xlsxwriter's to refuse or turn into errors
+
+
+class _Sheet(Worksheet):
+    """A worksheet whose data rows are kept one object per row (put_row) and written as one string when
+    the workbook is closed, instead of xlsxwriter's object per cell and calls per cell and attribute.
+    The XML is xlsxwriter's own, byte for byte (tests/test_consolidated_rows.py compares the two): the
+    shared strings are numbered when the row is put, the formats when the row is written, in the same
+    order as write_string/write_number/write_blank would."""
+
+    def __init__(self):
+        super().__init__()
+        self._styles: dict[tuple[int, int], list[int]] = {}   # (id of a row's formats, cells): their numbers
+
+    def put_row(self, row: int, cells: list[tuple[int, object]], formats: list) -> bool:
+        """Keep a row of cells (kind, value) written from column A, cell i in formats[i]; False (nothing
+        kept) when a cell needs xlsxwriter's own care (a text it would shorten, a number that is not
+        finite, no format) or the row lies outside the sheet: write that row cell by cell instead."""
+        if not cells or row >= self.xls_rowmax or len(cells) > min(self.xls_colmax, len(_COLUMN_NAMES)) \
+                or len(formats) < len(cells) or self.constant_memory:
+            return False
+        longest = self.xls_strmax // 2
+        for (kind, value), fmt in zip(cells, formats):
+            if fmt is None:
+                return False
+            if kind == _STRING:
+                if len(value) > longest:
+                    return False
+            elif kind == _NUMBER:
+                if value.__class__ is not float and value.__class__ is not int or not -_FINITE < value < _FINITE:
+                    return False
+        self._check_dimensions(row, 0)
+        self._check_dimensions(row, len(cells) - 1)
+        index = self.str_table._get_shared_string_index
+        tails = tuple([f' t="s"><v>{index(value)}</v></c>' if kind == _STRING else
+                       f"><v>{value:.16G}</v></c>" if kind == _NUMBER else _BLANK_TAIL for kind, value in cells])
+        # the row's first and last columns are enough for xlsxwriter's spans and its walk over the row
+        self.table[row] = {len(cells) - 1: _COVERED, 0: _Row(tails, formats)}
+        return True
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        if cell is _COVERED:
+            return
+        if cell.__class__ is not _Row:
+            super()._write_cell(row, col, cell)
+            return
+        # the formats' numbers looked up in the row's cell order, as xlsxwriter's _write_cell would
+        key = (id(cell.formats), len(cell.tails))     # the row keeps its formats' list alive
+        styles = self._styles.get(key)
+        if styles is None:
+            styles = self._styles[key] = [fmt._get_xf_index() for fmt, _ in zip(cell.formats, cell.tails)]
+        number = str(row + 1)
+        self.fh.write("".join([f'<c r="{name}{number}" s="{style}"{tail}'
+                               for name, style, tail in zip(_COLUMN_NAMES, styles, cell.tails)]))
+
+
 class _Writer:
-    def __init__(self, book: xlsxwriter.Workbook):
+    def __init__(self, book: xlsxwriter.Workbook, whole_rows: bool = True):
         self.book = book
+        self.whole_rows = whole_rows   # data rows through _Sheet.put_row (False: cell by cell, the reference)
         base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top"}
         self.fmt = {
             "header": book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -96,11 +187,12 @@ class _Writer:
         for name, colour in (("error", "#F8CBAD"), ("warning", "#FFF2CC"), ("held", "#FCE4D6")):
             self.fmt[name] = book.add_format({**base, "bg_color": colour})
             self.fmt[name + "-wrap"] = book.add_format({**base, "bg_color": colour, "text_wrap": True})
+        self.measured: dict[tuple[str, float], int] = {}   # the lines of a (text, column width)
 
     def sheet(self, name: str, rows: list[tuple[list[object], str | None]],
               total: list[object] | None = None):
         columns = _COLUMNS[name]
-        ws = self.book.add_worksheet(name)
+        ws = self.book.add_worksheet(name, worksheet_class=_Sheet)
         for c, (title, width) in enumerate(columns):
             ws.set_column(c, c, width)
             ws.write_string(0, c, title, self.fmt["header"])
@@ -116,12 +208,35 @@ class _Writer:
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
         wrapped_cols = [c for c, (title, _) in enumerate(columns) if title in _WRAPPED]
+        widths = [width for _, width in columns]
+        # each tone's format per column, looked up once; a text's lines measured once per (text, width)
+        formats = {tone: [self.fmt[(tone + "-wrap" if c in wrapped_cols else tone) if tone else
+                                    ("wrap" if c in wrapped_cols else "text")] for c in range(len(columns))]
+                   for tone in {tone for _, tone in rows}}
+        measured = self.measured
+        whole_rows = self.whole_rows
         for r, (values, tone) in enumerate(rows, start=1):
-            for c, value in enumerate(values):
-                wrapped = c in wrapped_cols
-                key = (tone + "-wrap" if wrapped else tone) if tone else ("wrap" if wrapped else "text")
-                self.write(ws, r, c, value, self.fmt[key])
-            lines = max([_lines(values[c], columns[c][1]) for c in wrapped_cols if c < len(values)] or [1])
+            row_formats = formats[tone]
+            if len(values) > len(columns):
+                row_formats = row_formats + [self.fmt[tone or "text"]] * (len(values) - len(columns))
+            # (_cell's result, its common cases spelt out: a call per cell costs more than writing it)
+            cells = [(_STRING, _normalize("NFC", v)) if v.__class__ is str and v else
+                     (_NUMBER, v) if v.__class__ is int or v.__class__ is float else
+                     _NO_VALUE if v is None else _cell(v) for v in values]
+            if not (whole_rows and ws.put_row(r, cells, row_formats)):
+                for c, ((kind, value), fmt) in enumerate(zip(cells, row_formats)):
+                    self.put(ws, r, c, kind, value, fmt)
+            lines = 1
+            for c in wrapped_cols:
+                if c < len(values):
+                    value = values[c]
+                    if isinstance(value, str) and value:
+                        key = (value, widths[c])
+                        n = measured.get(key)
+                        if n is None:
+                            n = measured[key] = _lines(value, widths[c])
+                        if n > lines:
+                            lines = n
             if lines > 1:   # neither Excel nor Calc fits row heights to wrapped text on opening
                 ws.set_row(r, row_height(lines))
         if total:
@@ -131,14 +246,16 @@ class _Writer:
 
     @staticmethod
     def write(ws, r: int, c: int, value: object, fmt) -> None:
-        if value is None or value == "":
+        _Writer.put(ws, r, c, *_cell(value), fmt)
+
+    @staticmethod
+    def put(ws, r: int, c: int, kind: int, value, fmt) -> None:
+        if kind == _BLANK:
             ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, bool):
-            ws.write_string(r, c, "Có" if value else "Không", fmt)
-        elif isinstance(value, (int, float)):
+        elif kind == _NUMBER:
             ws.write_number(r, c, value, fmt)
         else:
-            ws.write_string(r, c, _nfc(str(value)), fmt)
+            ws.write_string(r, c, value, fmt)
 
 
 # Advance widths (1/1000 em) of Times New Roman, regular and bold (Liberation Serif has the same metrics),
@@ -191,6 +308,9 @@ def column_text_pt(width: float) -> float:
     return width * 7 * 0.75 - 4
 
 
+_PIECES = re.compile(r"[^-]*-|[^-]+")   # a word's pieces: a line may break after each hyphen
+
+
 def _lines(value: object, width: float, bold: bool = False) -> int:
     """Lines a wrapped text takes in a column WIDTH characters wide, wrapped as Excel and LibreOffice do:
     at spaces and after hyphens, a word longer than the line broken where it reaches the edge."""
@@ -202,7 +322,7 @@ def _lines(value: object, width: float, bold: bool = False) -> int:
     for part in _nfc(value).split("\n"):
         lines, used = 1, 0.0
         for word in part.split():
-            for i, piece in enumerate(re.findall(r"[^-]*-|[^-]+", word)):
+            for i, piece in enumerate(_PIECES.findall(word) if "-" in word else (word,)):
                 gap = space if used and i == 0 else 0.0
                 size = text_width_pt(piece, bold)
                 if used and used + gap + size > room:
@@ -315,6 +435,12 @@ def _skipped_rows(result: BatchResult):
 
 
 def write_consolidated(result: BatchResult, path: Path) -> Path:
+    return write_book(result, path)
+
+
+def write_book(result: BatchResult, path: Path, whole_rows: bool = True) -> Path:
+    """write_consolidated; WHOLE_ROWS False writes every data cell through xlsxwriter's own calls (the
+    reference the whole-row path is compared with, byte for byte, in tests/test_consolidated_rows.py)."""
     with atomic_path(path) as tmp:
         # The workbook's own font is Times New Roman: column widths are counted in its digit (7 px at 11 pt,
         # as Calibri's), so they come out the same wherever Calibri is missing (LibreOffice on Linux).
@@ -324,7 +450,7 @@ def write_consolidated(result: BatchResult, path: Path) -> Path:
                                                                             "font_size": 11}})
         book.set_properties({"title": "Tổng hợp đề nghị khen thưởng", "author": "thidua-batch",
                              "created": result.generated_at.replace(tzinfo=None)})
-        writer = _Writer(book)
+        writer = _Writer(book, whole_rows)
         units = list(_unit_rows(result))
         writer.sheet(SHEET_UNITS, units, total=_unit_total([values for values, _ in units]))
         writer.sheet(SHEET_COLLECTIVES, list(_nomination_rows(result, COLLECTIVE)))

@@ -9,11 +9,13 @@ context of `draft_context.py`.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..common.atomic import OutputSet, output_set
+from ..common.atomic import OutputBlocked, OutputSet, output_set
+from ..common.filenames import name_problem
 from ..intake.workers import Later, Readers
 from ..model.results import BatchResult, UnitResult
 from .board import UnitIndex, board_context, common_parts
@@ -78,10 +80,22 @@ def plan_drafts(result: BatchResult) -> list[Paper]:
 def write_papers(papers: list[Paper], folder: Path, templates_dir: Path | None = None) -> list[str]:
     """Write PAPERS under FOLDER (a set's temporary folder); their relative paths. Runs in a
     reading worker while the main process writes the workbook (`start_drafts`)."""
+    made: set[Path] = set()
     for paper in papers:
         target = folder / paper.rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        TEMPLATES.write(paper.template, paper.context, target, templates_dir)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        problem = name_problem(target.name)      # (as atomic_path: Windows would write "CON.docx" nowhere)
+        if problem:
+            raise OutputBlocked(target, problem=problem)
+        # Inside the set's own temporary folder atomic_path's random name, mode change and checks are not
+        # needed (one letter per unit makes them count), but a name of this process's own is: a worker
+        # lost while writing leaves a hidden part-file, never a half letter under the paper's name,
+        # whoever writes the paper again.
+        part = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        part.write_bytes(TEMPLATES.render(paper.template, paper.context, templates_dir))
+        os.replace(part, target)
     return [paper.rel for paper in papers]
 
 
